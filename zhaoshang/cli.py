@@ -1,0 +1,253 @@
+"""`zhaoshang`: the one command an operator uses from a shell.
+
+    zhaoshang init                         migrate the database and load base data
+    zhaoshang demo [--projects N] [--seed S] [--if-empty]
+    zhaoshang serve [--host H] [--port P]
+    zhaoshang user create --username U --unit UNIT --role ROLE --password-stdin
+    zhaoshang unit add --parent UNIT --name NAME --kind park|department|town
+    zhaoshang snapshot --as-of DATE [--unit UNIT] [--json]
+    zhaoshang manage ...                   any Django management command
+
+UNIT is a GB/T 2260 code or an unambiguous name ("长乐区", "福州市鼓楼区").
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A refusal to report in one line (in Chinese) with exit status 2."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
+    import django
+
+    django.setup()
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无效,应为 YYYY-MM-DD") from None
+
+
+@contextlib.contextmanager
+def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on a terminal; silent when output is piped or under tests."""
+    if not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _unit(text: str):  # type: ignore[no-untyped-def]
+    from zhaoshang.org.selectors import UnitLookupError, unit_resolve
+
+    try:
+        return unit_resolve(text)
+    except UnitLookupError as exc:
+        raise CliError(str(exc)) from None
+
+
+# ── commands ───────────────────────────────────────────────────────────────────────
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    from zhaoshang.basedata import load_base_data
+    from zhaoshang.org.services import _read_divisions
+
+    call_command("migrate", interactive=False, verbosity=0)
+    with _progress("加载行政区划", len(_read_divisions())) as advance:
+        created = load_base_data(progress=advance)
+    print(f"数据库已就绪;新增单位{created}个")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from zhaoshang.demo import DEMO_PASSWORD, ensure_demo_users, load_demo
+    from zhaoshang.projects.models import Project
+
+    if args.if_empty and Project.objects.exists():
+        print("数据库已有项目,未加载演示数据")
+    else:
+        started = time.perf_counter()
+        with _progress("生成演示项目", args.projects) as advance:
+            counts = load_demo(projects=args.projects, seed=args.seed, progress=advance)
+        took = time.perf_counter() - started
+        print(f"已加载演示数据:项目{counts['projects']}个、阶段记录{counts['stage_entries']}条、"
+              f"到资记录{counts['arrivals']}条、企业{counts['companies']}家,用时{took:.1f}秒")
+    users = ensure_demo_users()
+    print("演示账号(密码均为 " + DEMO_PASSWORD + "):")
+    for username, display in users:
+        print(f"  {username:<10}{display}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn", "zhaoshang.wsgi:application", "--bind", f"{args.host}:{args.port}",
+        "--workers", str(args.workers), "--no-control-socket", "--access-logfile", "-",
+    ]
+    print(f"招商 正在 http://{args.host}:{args.port}/ 上服务(Ctrl+C 停止)", flush=True)
+    run()
+
+
+def cmd_user_create(args: argparse.Namespace) -> None:
+    from django.core.exceptions import ValidationError
+
+    from zhaoshang.org.services import user_create
+
+    if not args.password_stdin:
+        raise CliError("请用 --password-stdin 从标准输入提供密码")
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = user_create(username=args.username, unit=_unit(args.unit), role=args.role,
+                           password=password, display_name=args.display_name or "")
+    except ValidationError as exc:
+        raise CliError(_messages(exc)) from None
+    print(f"已创建用户 {user.username}({user.get_role_display()},{user.unit.name})")
+
+
+def cmd_unit_add(args: argparse.Namespace) -> None:
+    from django.core.exceptions import ValidationError
+
+    from zhaoshang.org.services import unit_add
+
+    try:
+        unit = unit_add(parent=_unit(args.parent), name=args.name, kind=args.kind,
+                        code=args.code or "")
+    except ValidationError as exc:
+        raise CliError(_messages(exc)) from None
+    print(f"已添加 {unit.name}(代码 {unit.code},上级 {unit.parent})")
+
+
+def cmd_snapshot(args: argparse.Namespace) -> None:
+    from zhaoshang.figures.pipeline import pipeline_snapshot
+    from zhaoshang.figures.tally import BUCKET_LABELS, BUCKETS
+    from zhaoshang.lib.money import format_yi
+    from zhaoshang.projects.models import Project
+
+    unit = _unit(args.unit) if args.unit else None
+    projects = Project.objects.all() if unit is None else Project.objects.in_unit(unit)
+    snap = pipeline_snapshot(projects=projects, as_of=args.as_of)
+    if args.json:
+        data = snap.as_json()
+        data["unit"] = unit.code if unit else None
+        ordered = {k: data[k] for k in ("as_of", "unit", "total", "buckets")}
+        print(json.dumps(ordered, ensure_ascii=False, indent=2))
+        return
+    d = args.as_of
+    print(f"{unit.name if unit else '全部单位'} 截至{d.year}年{d.month}月{d.day}日")
+    print(f"  合计    {snap.total.count:>7}个  {format_yi(snap.total.amount_wan)}")
+    for b in BUCKETS:
+        t = snap.bucket(b)
+        print(f"  {BUCKET_LABELS[b]:<6}{t.count:>7}个  {format_yi(t.amount_wan)}")
+
+
+def _messages(exc: Exception) -> str:
+    from django.core.exceptions import ValidationError
+
+    if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
+        return ";".join(m for msgs in exc.message_dict.values() for m in msgs)
+    if isinstance(exc, ValidationError):
+        return ";".join(exc.messages)
+    return str(exc)
+
+
+# ── parser ─────────────────────────────────────────────────────────────────────────
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise CliError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from zhaoshang.org.models import Role
+
+    parser = _Parser(prog="zhaoshang", description="招商项目管理系统命令行")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("init", help="迁移数据库并加载基础数据").set_defaults(func=cmd_init)
+
+    demo = sub.add_parser("demo", help="加载演示数据")
+    demo.add_argument("--projects", type=int, default=2000)
+    demo.add_argument("--seed", type=int, default=2017)
+    demo.add_argument("--if-empty", action="store_true", help="数据库已有项目时不加载")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="启动网页服务")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.set_defaults(func=cmd_serve)
+
+    user = sub.add_parser("user", help="用户").add_subparsers(dest="action", required=True,
+                                                            parser_class=_Parser)
+    create = user.add_parser("create", help="创建用户")
+    create.add_argument("--username", required=True)
+    create.add_argument("--unit", required=True)
+    create.add_argument("--role", required=True, choices=Role.values)
+    create.add_argument("--display-name")
+    create.add_argument("--password-stdin", action="store_true")
+    create.set_defaults(func=cmd_user_create)
+
+    unit = sub.add_parser("unit", help="单位").add_subparsers(dest="action", required=True,
+                                                            parser_class=_Parser)
+    add = unit.add_parser("add", help="在单位下添加园区、部门或乡镇")
+    add.add_argument("--parent", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--kind", required=True, choices=["park", "department", "town"])
+    add.add_argument("--code")
+    add.set_defaults(func=cmd_unit_add)
+
+    snap = sub.add_parser("snapshot", help="项目库快照(截至某日)")
+    snap.add_argument("--as-of", required=True, type=_date)
+    snap.add_argument("--unit")
+    snap.add_argument("--json", action="store_true")
+    snap.set_defaults(func=cmd_snapshot)
+
+    manage = sub.add_parser("manage", help="Django 管理命令", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=None)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _setup_django()
+    if argv[:1] == ["manage"]:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["zhaoshang manage", *argv[1:]])
+        return 0
+    try:
+        args = build_parser().parse_args(argv)
+        args.func(args)
+    except CliError as exc:
+        print(f"zhaoshang: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

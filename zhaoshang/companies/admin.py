@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from zhaoshang.companies.models import Company, CompanyContact, CompanyTag
+from zhaoshang.companies.services import company_create, company_update
+
+
+class ContactInline(admin.TabularInline):
+    model = CompanyContact
+    extra = 0
+    fields = ["name", "title", "phone", "email", "note"]
+
+
+@admin.register(Company)
+class CompanyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "credit_code", "origin", "origin_country", "merged_into"]
+    list_filter = ["origin", "tags"]
+    search_fields = ["name", "normalized_name", "credit_code"]
+    filter_horizontal = ["tags"]
+    readonly_fields = ["merged_into"]
+    inlines = [ContactInline]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # Through the services, so the matching name and the history row are written.
+        if change:
+            company_update(company=obj, actor=request.user)
+        else:
+            created = company_create(
+                name=obj.name, credit_code=obj.credit_code, origin=obj.origin,
+                origin_country=obj.origin_country, note=obj.note, actor=request.user,
+            )
+            obj.pk = created.pk
+
+
+@admin.register(CompanyTag)
+class CompanyTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order"]
+
+
+@admin.register(CompanyContact)
+class CompanyContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "company", "title", "phone"]
+    search_fields = ["name", "company__name"]
+    autocomplete_fields = ["company"]

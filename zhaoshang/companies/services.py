@@ -1,0 +1,121 @@
+"""Writing companies: create, update, merge duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from zhaoshang.companies.models import Company, CompanyTag, Origin
+from zhaoshang.lib.names import normalize_company_name
+
+if TYPE_CHECKING:
+    from zhaoshang.org.models import User
+
+
+@transaction.atomic
+def company_create(
+    *,
+    name: str,
+    actor: User | None,
+    credit_code: str | None = None,
+    origin: str = Origin.DOMESTIC,
+    origin_country: str = "",
+    tags: Iterable[CompanyTag] = (),
+    note: str = "",
+    source: str = "",
+) -> Company:
+    company = Company(
+        name=name.strip(),
+        normalized_name=normalize_company_name(name),
+        credit_code=credit_code or None,
+        origin=origin,
+        origin_country=origin_country,
+        note=note,
+    )
+    company.full_clean()
+    company._history_user = actor  # type: ignore[attr-defined]
+    company._change_reason = source or None  # type: ignore[attr-defined]
+    company.save()
+    company.tags.set(list(tags))
+    return company
+
+
+@transaction.atomic
+def company_update(
+    *, company: Company, actor: User | None, source: str = "", **fields: Any
+) -> Company:
+    for field, value in fields.items():
+        setattr(company, field, value)
+    company.normalized_name = normalize_company_name(company.name)
+    company.full_clean()
+    company._history_user = actor  # type: ignore[attr-defined]
+    company._change_reason = source or None  # type: ignore[attr-defined]
+    company.save()
+    return company
+
+
+def company_get_or_create(*, name: str, actor: User | None, credit_code: str | None = None,
+                          source: str = "") -> tuple[Company, bool]:
+    """Find a company by credit code, else by normalised name; create it when neither matches."""
+    if credit_code:
+        found = Company.objects.active().filter(credit_code=credit_code).first()
+        if found:
+            return found, False
+    found = Company.objects.matching_name(name).order_by("id").first()
+    if found:
+        return found, False
+    return company_create(name=name, credit_code=credit_code, actor=actor, source=source), True
+
+
+def _foreign_keys_to_company() -> list[models.ForeignKey[Any, Any]]:
+    """Every FK pointing at Company from a live model (history tables keep what they saw)."""
+    fks = []
+    for rel in Company._meta.related_objects:
+        if rel.many_to_many or rel.one_to_one or rel.related_model is Company:
+            continue
+        if rel.related_model.__name__.startswith("Historical"):
+            continue
+        fks.append(rel.field)
+    return fks
+
+
+@transaction.atomic
+def company_merge(*, keep: Company, duplicate: Company, actor: User | None) -> Company:
+    """Fold `duplicate` into `keep`: its projects, contacts and tags move over, its credit
+    code moves when `keep` has none, and it stays as a row marked merged (its history and
+    the references of old reports stay readable)."""
+    if keep.pk == duplicate.pk:
+        raise ValidationError({"duplicate": "不能把企业合并到它自己"})
+    if duplicate.merged_into_id or keep.merged_into_id:
+        raise ValidationError({"duplicate": "已合并的企业不能再次合并"})
+    if keep.credit_code and duplicate.credit_code and keep.credit_code != duplicate.credit_code:
+        raise ValidationError(
+            {"duplicate": f"两家企业的统一社会信用代码不同({keep.credit_code} / "
+             f"{duplicate.credit_code}),不是同一家企业"}
+        )
+    for fk in _foreign_keys_to_company():
+        fk.model._default_manager.filter(**{fk.name: duplicate}).update(**{fk.name: keep})
+    keep.tags.add(*duplicate.tags.all())
+    reason = f"合并自“{duplicate.name}”(#{duplicate.pk})"
+    code = duplicate.credit_code
+    duplicate.merged_into = keep
+    duplicate.credit_code = None
+    duplicate._history_user = actor  # type: ignore[attr-defined]
+    duplicate._change_reason = f"合并到“{keep.name}”(#{keep.pk})"  # type: ignore[attr-defined]
+    duplicate.save()
+    if code and not keep.credit_code:
+        keep.credit_code = code
+    keep._history_user = actor  # type: ignore[attr-defined]
+    keep._change_reason = reason  # type: ignore[attr-defined]
+    keep.save()
+    return keep
+
+
+def company_duplicate_candidates(*, company: Company) -> models.QuerySet[Company]:
+    """Other active companies with the same matching name."""
+    return Company.objects.active().filter(normalized_name=company.normalized_name).exclude(
+        pk=company.pk
+    )

@@ -1,0 +1,84 @@
+"""Capital arrived (实际到资, CNY) and foreign capital utilised (实际利用外资, USD).
+
+Arrivals are summed exactly per currency and month in the database; each month's sum is
+converted with that month's rate (CNY per USD) and rounded half-up to one yuan/dollar
+(4 decimals of 万). A month without a rate is an error, not a silent zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+
+from zhaoshang.figures.pipeline import exact_sum
+from zhaoshang.figures.tally import ZERO, from_scaled
+from zhaoshang.lib.money import WAN_QUANTUM, plain
+from zhaoshang.projects.models import CapitalArrival, Currency, FxRate
+
+
+class MissingRateError(LookupError):
+    def __init__(self, months: list[date]) -> None:
+        self.months = months
+        listed = "、".join(f"{m.year}年{m.month}月" for m in months)
+        super().__init__(f"缺少{listed}的美元汇率,请先在“汇率”中登记")
+
+
+@dataclass(frozen=True)
+class CapitalFigures:
+    arrived_cny_wan: Decimal = ZERO  # every arrival, in 万元
+    foreign_usd_wan: Decimal = ZERO  # foreign arrivals only, in 万美元
+    arrivals: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "arrived_cny_wan": plain(self.arrived_cny_wan),
+            "foreign_usd_wan": plain(self.foreign_usd_wan),
+            "arrivals": self.arrivals,
+        }
+
+
+def _convert(amount: Decimal, rate: Decimal, to: str) -> Decimal:
+    value = amount * rate if to == Currency.CNY else amount / rate
+    return value.quantize(WAN_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def capital_figures(*, projects: QuerySet[Any], start: date, end: date) -> CapitalFigures:
+    rows = list(
+        CapitalArrival.objects.filter(
+            project__in=projects.values("pk"), arrived_on__gte=start, arrived_on__lte=end
+        )
+        .annotate(month=TruncMonth("arrived_on"))
+        .order_by()
+        .values("month", "currency", "is_foreign")
+        .annotate(scaled=exact_sum("amount"), n=Count("pk"))
+    )
+    months_needing_rate = {
+        r["month"]
+        for r in rows
+        if r["currency"] == Currency.USD or (r["is_foreign"] and r["currency"] == Currency.CNY)
+    }
+    rates = dict(
+        FxRate.objects.filter(month__in=months_needing_rate).values_list("month", "cny_per_usd")
+    )
+    missing = sorted(months_needing_rate - set(rates))
+    if missing:
+        raise MissingRateError(missing)
+    cny = usd = ZERO
+    count = 0
+    for r in rows:
+        amount, month = from_scaled(r["scaled"]), r["month"]
+        count += r["n"]
+        if r["currency"] == Currency.CNY:
+            cny += amount
+            if r["is_foreign"]:
+                usd += _convert(amount, rates[month], Currency.USD)
+        else:
+            cny += _convert(amount, rates[month], Currency.CNY)
+            if r["is_foreign"]:
+                usd += amount
+    return CapitalFigures(arrived_cny_wan=cny, foreign_usd_wan=usd, arrivals=count)

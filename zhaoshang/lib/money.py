@@ -1,0 +1,60 @@
+"""Exact money: amounts are Decimal 万元 (CNY) or 万美元 (USD); reports show 亿.
+
+Django-free. Division by 10⁴ is exact in Decimal, so 769.01亿元 stays 769.01: a figure
+is printed with exactly the digits its inputs had, trailing zeros dropped.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+WAN_PER_YI = Decimal(10000)
+# Stored amounts carry four decimals of 万元: one yuan. Sums are made on this scale.
+WAN_PLACES = 4
+WAN_QUANTUM = Decimal(1).scaleb(-WAN_PLACES)
+MAX_WAN_DIGITS = 15  # SQLite keeps up to 15 significant digits exactly
+
+
+class AmountError(ValueError):
+    """An amount that cannot be money: not a number, negative, or too precise."""
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as a plain string without exponent or trailing zeros: 19476000, 769.01."""
+    if value == 0:
+        return "0"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def wan_to_yi(wan: Decimal) -> Decimal:
+    return wan / WAN_PER_YI
+
+
+def format_yi(wan: Decimal | None, unit: str = "亿元") -> str:
+    """万元 → "1947.6亿元"; None → "—" (no amount is not zero)."""
+    if wan is None:
+        return "—"
+    return f"{plain(wan_to_yi(wan))}{unit}"
+
+
+def to_wan(value: object, *, field: str = "金额") -> Decimal:
+    """Parse a plain number (Decimal, int, or a string like "769.01") into 万元.
+
+    Refuses floats (binary fractions are not money), negatives, non-numbers and more than
+    four decimals, each with a Chinese reason naming the field."""
+    if isinstance(value, float):
+        raise AmountError(f"{field}:不接受浮点数,请以字符串或 Decimal 给出")
+    if isinstance(value, bool):
+        raise AmountError(f"{field}:不是数字")
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise AmountError(f"{field}:“{value}”不是数字") from None
+    if not amount.is_finite():
+        raise AmountError(f"{field}:“{value}”不是数字")
+    if amount < 0:
+        raise AmountError(f"{field}:不能为负数")
+    if amount != amount.quantize(WAN_QUANTUM):
+        raise AmountError(f"{field}:最多保留{WAN_PLACES}位小数")
+    return amount

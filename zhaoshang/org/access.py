@@ -1,0 +1,93 @@
+"""The one place that decides who may see and change what.
+
+Scope: a user works within a subtree of units. A city administrator's subtree is the
+whole city their unit lies in; everyone else's is their own unit and what lies under it.
+A superuser (the operator's account) sees everything.
+
+Projects (read through `Project.objects.visible_to` / `get_project_for_user`):
+- officers, leaders and city administrators read a project when its owning unit, its
+  landing region or its responsible unit lies in their scope;
+- a department reads the projects it is responsible for (responsible unit in scope);
+- only officers and city administrators write, and only projects owned in their scope.
+Anything a user may not see is reported as missing (404), never as forbidden.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from zhaoshang.org.models import Role, Unit, UnitKind
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from zhaoshang.org.models import User
+
+WRITER_ROLES = (Role.CITY_ADMIN, Role.OFFICER)
+
+
+def _active_user(user: User | AnonymousUser | None) -> User | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user  # type: ignore[return-value]
+
+
+def scope_unit(user: User) -> Unit:
+    """The root of the subtree a user works in."""
+    if user.role == Role.CITY_ADMIN:
+        return user.unit.ancestor_of_kind(UnitKind.CITY) or user.unit
+    return user.unit
+
+
+def units_in_scope(user: User | AnonymousUser | None) -> QuerySet[Unit]:
+    active = _active_user(user)
+    if active is None:
+        return Unit.objects.none()
+    if active.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.subtree(scope_unit(active))
+
+
+def _in_scope(field: str, user: User) -> Q:
+    return Q(**{f"{field}__in": units_in_scope(user).values("id")})
+
+
+def project_read_q(user: User | AnonymousUser | None) -> Q | None:
+    """The filter of projects a user may read; None means all of them."""
+    active = _active_user(user)
+    if active is None:
+        return Q(pk__in=[])
+    if active.is_superuser:
+        return None
+    if active.role == Role.DEPARTMENT:
+        return _in_scope("responsible_unit_id", active)
+    return (
+        _in_scope("unit_id", active)
+        | _in_scope("region_id", active)
+        | _in_scope("responsible_unit_id", active)
+    )
+
+
+def can_write(user: User | AnonymousUser | None) -> bool:
+    active = _active_user(user)
+    return active is not None and (active.is_superuser or active.role in WRITER_ROLES)
+
+
+def project_write_q(user: User | AnonymousUser | None) -> Q | None:
+    """The filter of projects a user may change; None means all of them."""
+    active = _active_user(user)
+    if active is None or not can_write(active):
+        return Q(pk__in=[])
+    if active.is_superuser:
+        return None
+    return _in_scope("unit_id", active)
+
+
+def can_write_unit(user: User | AnonymousUser | None, unit: Unit) -> bool:
+    """May this user record projects owned by `unit`?"""
+    active = _active_user(user)
+    if active is None or not can_write(active):
+        return False
+    return active.is_superuser or unit.is_within(scope_unit(active))

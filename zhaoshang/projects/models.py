@@ -1,0 +1,351 @@
+"""Projects, their effective-dated stage history and their capital arrivals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from zhaoshang.lib.money import MAX_WAN_DIGITS, WAN_PLACES
+from zhaoshang.projects.querysets import ProjectQuerySet
+from zhaoshang.projects.stages import SignKind, Stage
+
+__all__ = ["SignKind", "Stage"]
+
+
+def wan_field(verbose_name: str, **kwargs: object) -> models.DecimalField:  # type: ignore[type-arg]
+    """A money column: exact Decimal in 万元 or 万美元, never negative."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MAX_WAN_DIGITS,
+        decimal_places=WAN_PLACES,
+        validators=[MinValueValidator(0, message=_("金额不能为负数"))],
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class ConfigurableChoice(models.Model):
+    """A list a city configures (its key industry chains, channels, kinds, tags).
+    `owner` null means the list entry is shared by every city."""
+
+    name = models.CharField(_("名称"), max_length=50)
+    owner = models.ForeignKey(
+        "org.Unit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndustryChain(ConfigurableChoice):
+    class Meta(ConfigurableChoice.Meta):
+        verbose_name = _("产业链")
+        verbose_name_plural = _("产业链")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="uniq_chain_name")]
+
+
+class Channel(ConfigurableChoice):
+    class Meta(ConfigurableChoice.Meta):
+        verbose_name = _("招商渠道")
+        verbose_name_plural = _("招商渠道")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="uniq_channel_name")]
+
+
+class ProjectKind(ConfigurableChoice):
+    class Meta(ConfigurableChoice.Meta):
+        verbose_name = _("项目类型")
+        verbose_name_plural = _("项目类型")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="uniq_kind_name")]
+
+
+class ProjectTag(ConfigurableChoice):
+    class Meta(ConfigurableChoice.Meta):
+        verbose_name = _("项目标签")
+        verbose_name_plural = _("项目标签")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="uniq_ptag_name")]
+
+
+class Project(models.Model):
+    """An investment project. Its stage is never typed: `stage` and `stage_on` are a cache
+    of the latest entry in effect of its stage history, rewritten by the services in
+    `projects.services` in the transaction that changes the history."""
+
+    code = models.CharField(_("项目编号"), max_length=20, unique=True, editable=False)
+    name = models.CharField(_("项目名称"), max_length=200)
+    normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("归属单位"), on_delete=models.PROTECT, related_name="projects"
+    )
+    region = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("落地区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="landing_projects",
+    )
+    park = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="park_projects",
+        limit_choices_to={"kind": "park"},
+    )
+    responsible_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_projects",
+    )
+    investor = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("投资方"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    sponsors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("包挂领导"),
+        blank=True,
+        related_name="sponsored_projects",
+    )
+    chain = models.ForeignKey(
+        IndustryChain, verbose_name=_("产业链"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    kind = models.ForeignKey(
+        ProjectKind, verbose_name=_("项目类型"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("招商渠道"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    tags = models.ManyToManyField(ProjectTag, verbose_name=_("标签"), blank=True)
+    introducer = models.CharField(_("引荐人"), max_length=100, blank=True)
+    introducer_company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("引荐企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="introduced_projects",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("母项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_provincial_key = models.BooleanField(_("省重点"), default=False)
+    is_city_key = models.BooleanField(_("市重点"), default=False)
+    total_investment = wan_field(_("总投资(万元)"), null=True, blank=True)
+    total_investment_approx = models.BooleanField(
+        _("总投资为约数"), default=False, help_text=_("原始材料写作“约/超/近/逾”")
+    )
+    contracted_foreign = wan_field(_("合同外资(万美元)"), null=True, blank=True)
+    foreign_target = wan_field(_("利用外资目标(万美元)"), null=True, blank=True)
+    expected_arrival_on = models.DateField(_("预计下次到资日期"), null=True, blank=True)
+    expected_arrival_amount = wan_field(_("预计下次到资金额(万元)"), null=True, blank=True)
+    description = models.TextField(_("项目概况"), blank=True)
+    drop_reason = models.CharField(_("终止原因"), max_length=200, blank=True)
+
+    # Cache of the stage history (see class docstring).
+    stage = models.CharField(
+        _("当前阶段"), max_length=12, choices=Stage.choices, editable=False, db_index=True
+    )
+    stage_on = models.DateField(_("进入当前阶段日期"), editable=False)
+    entered_on = models.DateField(_("入库日期"), editable=False, db_index=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["normalized_name", "stage", "stage_on", "entered_on", "updated_at"],
+        m2m_fields=[tags],
+    )
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["-entered_on", "-id"]
+        indexes = [models.Index(fields=["unit", "stage"], name="project_unit_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class EntryAction(models.TextChoices):
+    MOVE = "move", _("变更")
+    CORRECTION = "correction", _("更正")
+    RETRACTION = "retraction", _("撤销")
+
+
+class StageEntry(models.Model):
+    """One row of a project's stage history. Rows are never erased: a correction is a new
+    row that points at the row it corrects (`corrects`) and takes its place; the corrected
+    row stays, with `in_effect` false. `seq` orders entries of the same effective date in
+    the order they were first recorded; a correction inherits the seq of what it corrects.
+
+    A project's stage on day D is the stage of its last entry in effect with
+    effective_on ≤ D, ordered by (effective_on, seq)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="stage_entries"
+    )
+    seq = models.PositiveIntegerField(_("序号"))
+    stage = models.CharField(_("阶段"), max_length=12, choices=Stage.choices)
+    sign_kind = models.CharField(
+        _("签约类型"), max_length=10, choices=SignKind.choices, blank=True
+    )
+    effective_on = models.DateField(_("生效日期"))
+    action = models.CharField(
+        _("操作"), max_length=10, choices=EntryAction.choices, default=EntryAction.MOVE
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("更正的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    in_effect = models.BooleanField(_("有效"), default=True)
+    out_of_order = models.BooleanField(
+        _("日期顺序异常"), default=False, help_text=_("经确认后录入的倒序日期(如落地早于签约)")
+    )
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    evidence = models.FileField(_("证明材料"), upload_to="evidence/stage/%Y/%m/", blank=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("阶段记录")
+        verbose_name_plural = _("阶段记录")
+        ordering = ["project", "effective_on", "seq", "id"]
+        indexes = [
+            models.Index(
+                fields=["project", "in_effect", "effective_on", "seq"], name="stage_entry_asof"
+            ),
+            models.Index(fields=["stage", "effective_on"], name="stage_entry_flow"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "seq"],
+                condition=Q(in_effect=True),
+                name="one_entry_in_effect_per_seq",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage="signed") | Q(sign_kind=""),
+                name="sign_kind_only_for_signed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.get_stage_display()} {self.effective_on}"
+
+
+class Currency(models.TextChoices):
+    CNY = "CNY", _("人民币(万元)")
+    USD = "USD", _("美元(万美元)")
+
+
+class CapitalArrival(models.Model):
+    """Capital that arrived (到资): amount in 万元 (CNY) or 万美元 (USD)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="arrivals"
+    )
+    amount = wan_field(_("金额"))
+    currency = models.CharField(
+        _("币种"), max_length=3, choices=Currency.choices, default=Currency.CNY
+    )
+    arrived_on = models.DateField(_("到资日期"))
+    is_foreign = models.BooleanField(_("外资"), default=False)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    evidence = models.FileField(_("证明材料"), upload_to="evidence/arrival/%Y/%m/", blank=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("到资记录")
+        verbose_name_plural = _("到资记录")
+        ordering = ["arrived_on", "id"]
+        indexes = [models.Index(fields=["arrived_on", "project"], name="arrival_period")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="arrival_amount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.amount}{self.currency} {self.arrived_on}"
+
+
+class FxRate(models.Model):
+    """CNY per 1 USD for a month (the rate offices use for 利用外资 statistics)."""
+
+    month = models.DateField(_("月份"), unique=True, help_text=_("该月第一天"))
+    cny_per_usd = models.DecimalField(_("1美元兑人民币"), max_digits=10, decimal_places=4)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("汇率")
+        verbose_name_plural = _("汇率")
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cny_per_usd__gt=0), name="fx_rate_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.cny_per_usd}"
+
+
+class CodeSequence(models.Model):
+    """The last number handed out for a project code prefix and year (FZ-2022-0001)."""
+
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="uniq_code_sequence")
+        ]

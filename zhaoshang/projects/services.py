@@ -1,0 +1,422 @@
+"""Every change to a project goes through one of these functions.
+
+Each is one transaction: it checks everything first (a refusal writes nothing), then
+writes the change and its history row together. `actor` is the user who acts; None means
+the system itself (the demo loader, an import, which say so in `source`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from zhaoshang.lib.names import normalize_project_name
+from zhaoshang.org import access
+from zhaoshang.org.models import Unit, UnitKind
+from zhaoshang.projects.models import (
+    CapitalArrival,
+    CodeSequence,
+    Currency,
+    EntryAction,
+    Project,
+    StageEntry,
+)
+from zhaoshang.projects.stages import RANK, SignKind, Stage
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from zhaoshang.org.models import User
+
+EARLIEST_DATE = dt.date(1978, 1, 1)
+# Fields a user may set on a project; the stage and code are never set directly.
+EDITABLE_FIELDS = frozenset(
+    f.name
+    for f in Project._meta.get_fields()
+    if getattr(f, "editable", False) and not f.auto_created and f.name not in {"id"}
+)
+
+
+class OutOfOrderError(ValidationError):
+    """A date that puts the history out of order; accepted only when confirmed."""
+
+
+# ── checks ──────────────────────────────────────────────────────────────────────────
+
+
+def _check_date(value: Any, field: str, label: str) -> dt.date:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValidationError({field: f"{label}不是有效日期"})
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError({field: f"{label}{value:%Y-%m-%d}晚于今天({today:%Y-%m-%d}),不能预先登记"})
+    if value < EARLIEST_DATE:
+        raise ValidationError({field: f"{label}{value:%Y-%m-%d}过早,请核对"})
+    return value
+
+
+def _check_stage(stage: str, sign_kind: str) -> None:
+    if stage not in Stage.values:
+        raise ValidationError({"stage": f"未知阶段“{stage}”,可选:{'、'.join(Stage.labels)}"})
+    if sign_kind and stage != Stage.SIGNED:
+        raise ValidationError({"sign_kind": "只有签约阶段才填写签约类型"})
+    if sign_kind and sign_kind not in SignKind.values:
+        raise ValidationError({"sign_kind": f"未知签约类型“{sign_kind}”,可选:意向、协议、合同"})
+
+
+def _ensure_can_write(actor: User | None, project: Project) -> None:
+    if actor is None:
+        return
+    if not Project.objects.writable_by(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied(f"无权修改项目“{project.name}”")
+
+
+def _out_of_order(entries: list[tuple[dt.date, int, str]]) -> bool:
+    """True when, ordered by (effective date, seq), a live stage follows a higher one
+    without a 终止 between them (e.g. 落地 dated before 签约)."""
+    highest = -1
+    for _, _, stage in sorted(entries):
+        if stage == Stage.DROPPED:
+            highest = -1
+            continue
+        if RANK[stage] < highest:
+            return True
+        highest = RANK[stage]
+    return False
+
+
+def _history_if(project: Project, replace: StageEntry | None, new: tuple[dt.date, int, str]
+                ) -> list[tuple[dt.date, int, str]]:
+    rows = project.stage_entries.filter(in_effect=True)
+    if replace is not None:
+        rows = rows.exclude(pk=replace.pk)
+    return [*rows.values_list("effective_on", "seq", "stage"), new]
+
+
+def _confirm_order(history: list[tuple[dt.date, int, str]], confirmed: bool) -> bool:
+    if not _out_of_order(history):
+        return False
+    if not confirmed:
+        raise OutOfOrderError(
+            {"effective_on": "日期顺序异常:该阶段的生效日期与已有阶段记录先后颠倒"
+             "(如落地早于签约)。请核对;确属实情,请勾选“确认日期顺序”后再提交,记录将被标注"}
+        )
+    return True
+
+
+# ── writing ─────────────────────────────────────────────────────────────────────────
+
+
+def _refresh_stage_cache(project: Project) -> None:
+    """Rewrite the cached stage from the history (see Project's docstring)."""
+    entries = project.stage_entries.filter(in_effect=True)
+    latest = entries.order_by("-effective_on", "-seq").first()
+    if latest is None:  # pragma: no cover - services never leave a project without entries
+        raise ValidationError("项目至少要有一条阶段记录")
+    project.stage = latest.stage
+    project.stage_on = latest.effective_on
+    project.entered_on = entries.aggregate(first=Min("effective_on"))["first"]
+    Project.objects.filter(pk=project.pk).update(
+        stage=project.stage, stage_on=project.stage_on, entered_on=project.entered_on
+    )
+
+
+def _next_seq(project: Project) -> int:
+    top = project.stage_entries.aggregate(top=Max("seq"))["top"]
+    return (top or 0) + 1
+
+
+def code_prefix_for(unit: Unit) -> str:
+    city = unit.ancestor_of_kind(UnitKind.CITY)
+    if city is None:
+        return unit.project_code_prefix or unit.code[:4]
+    return city.project_code_prefix or city.code[:4]
+
+
+def project_codes_allocate(*, prefix: str, year: int, count: int = 1) -> list[str]:
+    """Hand out `count` consecutive public codes such as FZ-2022-0001 (row-locked)."""
+    seq, _ = CodeSequence.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+    first = seq.last + 1
+    seq.last += count
+    seq.save(update_fields=["last"])
+    return [f"{prefix}-{year}-{n:04d}" for n in range(first, first + count)]
+
+
+def _attach(row: Any, field: str, evidence: File | None) -> None:
+    if evidence is not None:
+        getattr(row, field).save(evidence.name, evidence, save=False)
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: User | None,
+    unit: Unit,
+    name: str,
+    effective_on: dt.date,
+    stage: str = Stage.LEAD,
+    sign_kind: str = "",
+    note: str = "",
+    source: str = "",
+    evidence: File | None = None,
+    **fields: Any,
+) -> Project:
+    """Create a project with its first stage entry (the date it entered the pipeline)."""
+    if actor is not None and not access.can_write_unit(actor, unit):
+        raise PermissionDenied(f"无权在“{unit.name}”下登记项目")
+    _check_date(effective_on, "effective_on", "生效日期")
+    _check_stage(stage, sign_kind)
+    if stage == Stage.DROPPED:
+        raise ValidationError({"stage": "新项目不能以终止阶段登记"})
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({"__all__": f"未知字段:{'、'.join(sorted(unknown))}"})
+    m2m = {k: fields.pop(k) for k in ("tags", "sponsors") if k in fields}
+    project = Project(
+        unit=unit,
+        name=(name or "").strip(),
+        normalized_name=normalize_project_name(name or ""),
+        stage=stage,
+        stage_on=effective_on,
+        entered_on=effective_on,
+        created_by=actor,
+        code="-",
+        **fields,
+    )
+    project.full_clean(exclude=["code"])
+    project.code = project_codes_allocate(prefix=code_prefix_for(unit), year=effective_on.year)[0]
+    project._history_user = actor  # type: ignore[attr-defined]
+    project._change_reason = source or None  # type: ignore[attr-defined]
+    project.save()
+    for key, values in m2m.items():
+        getattr(project, key).set(values)
+    entry = StageEntry(
+        project=project, seq=1, stage=stage, sign_kind=sign_kind, effective_on=effective_on,
+        note=note, source=source, recorded_by=actor,
+    )
+    _attach(entry, "evidence", evidence)
+    entry.save()
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, actor: User | None, source: str = "", **fields: Any
+) -> list[str]:
+    """Change a project's fields; returns the names of the fields that changed. The change
+    history row (who, when, before → after) is written with it."""
+    _ensure_can_write(actor, project)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({"__all__": f"不能直接修改:{'、'.join(sorted(unknown))}"})
+    m2m = {k: fields.pop(k) for k in ("tags", "sponsors") if k in fields}
+    changed = [k for k, v in fields.items() if getattr(project, k) != v]
+    if "unit" in fields and actor is not None and not access.can_write_unit(actor, fields["unit"]):
+        raise PermissionDenied(f"无权把项目移交给“{fields['unit'].name}”")
+    for key, value in fields.items():
+        setattr(project, key, value)
+    project.normalized_name = normalize_project_name(project.name)
+    project.full_clean(exclude=["code", "stage", "stage_on", "entered_on"])
+    if changed:
+        project._history_user = actor  # type: ignore[attr-defined]
+        project._change_reason = source or None  # type: ignore[attr-defined]
+        project.save()
+    for key, values in m2m.items():
+        current = set(getattr(project, key).values_list("pk", flat=True))
+        if current != {v.pk for v in values}:
+            getattr(project, key).set(values)
+            changed.append(key)
+    return changed
+
+
+@transaction.atomic
+def project_move_to_stage(
+    *,
+    project: Project,
+    stage: str,
+    effective_on: dt.date,
+    actor: User | None,
+    sign_kind: str = "",
+    note: str = "",
+    evidence: File | None = None,
+    source: str = "",
+    confirm_out_of_order: bool = False,
+) -> StageEntry:
+    """Record that the project reached `stage` on `effective_on`."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _ensure_can_write(actor, project)
+    _check_stage(stage, sign_kind)
+    _check_date(effective_on, "effective_on", "生效日期")
+    if project.stage == Stage.DROPPED and stage != Stage.DROPPED:
+        raise ValidationError({"stage": "项目已终止,请先恢复项目"})
+    if stage == Stage.DROPPED and not note.strip():
+        raise ValidationError({"note": "终止项目须说明原因"})
+    duplicate = project.stage_entries.filter(
+        in_effect=True, stage=stage, effective_on=effective_on, sign_kind=sign_kind
+    )
+    if duplicate.exists():
+        raise ValidationError({"stage": f"项目已于{effective_on:%Y-%m-%d}登记为该阶段"})
+    seq = _next_seq(project)
+    flagged = _confirm_order(
+        _history_if(project, None, (effective_on, seq, stage)), confirm_out_of_order
+    )
+    entry = StageEntry(
+        project=project, seq=seq, stage=stage, sign_kind=sign_kind, effective_on=effective_on,
+        note=note, source=source, recorded_by=actor, out_of_order=flagged,
+    )
+    _attach(entry, "evidence", evidence)
+    entry.save()
+    _refresh_stage_cache(project)
+    return entry
+
+
+@transaction.atomic
+def stage_entry_correct(
+    *,
+    entry: StageEntry,
+    actor: User | None,
+    note: str,
+    stage: str | None = None,
+    effective_on: dt.date | None = None,
+    sign_kind: str | None = None,
+    evidence: File | None = None,
+    confirm_out_of_order: bool = False,
+) -> StageEntry:
+    """Correct a wrong entry: a new row takes its place; the old row stays, out of effect."""
+    project = Project.objects.select_for_update().get(pk=entry.project_id)
+    entry.refresh_from_db()
+    _ensure_can_write(actor, project)
+    if not entry.in_effect:
+        raise ValidationError({"__all__": "该记录已被更正或撤销,请更正最新的记录"})
+    if not note.strip():
+        raise ValidationError({"note": "更正须说明原因"})
+    new_stage = stage if stage is not None else entry.stage
+    new_kind = sign_kind if sign_kind is not None else (
+        entry.sign_kind if new_stage == Stage.SIGNED else ""
+    )
+    new_date = effective_on if effective_on is not None else entry.effective_on
+    _check_stage(new_stage, new_kind)
+    _check_date(new_date, "effective_on", "生效日期")
+    if (new_stage, new_kind, new_date) == (entry.stage, entry.sign_kind, entry.effective_on):
+        raise ValidationError({"__all__": "更正内容与原记录相同"})
+    flagged = _confirm_order(
+        _history_if(project, entry, (new_date, entry.seq, new_stage)), confirm_out_of_order
+    )
+    StageEntry.objects.filter(pk=entry.pk).update(in_effect=False)
+    correction = StageEntry(
+        project=project, seq=entry.seq, stage=new_stage, sign_kind=new_kind,
+        effective_on=new_date, action=EntryAction.CORRECTION, corrects=entry, note=note,
+        recorded_by=actor, out_of_order=flagged,
+    )
+    _attach(correction, "evidence", evidence)
+    correction.save()
+    _refresh_stage_cache(project)
+    return correction
+
+
+@transaction.atomic
+def stage_entry_retract(*, entry: StageEntry, actor: User | None, note: str) -> StageEntry:
+    """Withdraw an entry that should never have been recorded (kept, out of effect)."""
+    project = Project.objects.select_for_update().get(pk=entry.project_id)
+    entry.refresh_from_db()
+    _ensure_can_write(actor, project)
+    if not entry.in_effect:
+        raise ValidationError({"__all__": "该记录已被更正或撤销"})
+    if not note.strip():
+        raise ValidationError({"note": "撤销须说明原因"})
+    if not project.stage_entries.filter(in_effect=True).exclude(pk=entry.pk).exists():
+        raise ValidationError({"__all__": "项目至少要保留一条阶段记录"})
+    StageEntry.objects.filter(pk=entry.pk).update(in_effect=False)
+    retraction = StageEntry.objects.create(
+        project=project, seq=entry.seq, stage=entry.stage, sign_kind=entry.sign_kind,
+        effective_on=entry.effective_on, action=EntryAction.RETRACTION, corrects=entry,
+        in_effect=False, note=note, recorded_by=actor,
+    )
+    _refresh_stage_cache(project)
+    return retraction
+
+
+@transaction.atomic
+def project_drop(
+    *, project: Project, effective_on: dt.date, reason: str, actor: User | None
+) -> StageEntry:
+    """终止: the project is lost or abandoned; it can be revived."""
+    if project.stage == Stage.DROPPED:
+        raise ValidationError({"stage": "项目已终止"})
+    entry = project_move_to_stage(
+        project=project, stage=Stage.DROPPED, effective_on=effective_on, actor=actor, note=reason
+    )
+    Project.objects.filter(pk=project.pk).update(drop_reason=reason.strip())
+    return entry
+
+
+@transaction.atomic
+def project_revive(
+    *,
+    project: Project,
+    effective_on: dt.date,
+    actor: User | None,
+    stage: str | None = None,
+    note: str = "",
+) -> StageEntry:
+    """Bring a dropped project back, by default to the stage it had before it was dropped."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _ensure_can_write(actor, project)
+    if project.stage != Stage.DROPPED:
+        raise ValidationError({"stage": "项目未终止,无需恢复"})
+    if stage is None:
+        before = (
+            project.stage_entries.filter(in_effect=True)
+            .exclude(stage=Stage.DROPPED)
+            .order_by("-effective_on", "-seq")
+            .first()
+        )
+        stage = before.stage if before else Stage.LEAD
+    if stage == Stage.DROPPED:
+        raise ValidationError({"stage": "恢复后的阶段不能是终止"})
+    # The move itself checks the date; it must follow the drop.
+    if effective_on < project.stage_on:
+        raise ValidationError({"effective_on": "恢复日期不能早于终止日期"})
+    Project.objects.filter(pk=project.pk).update(stage=stage, drop_reason="")
+    project.stage = stage
+    entry = project_move_to_stage(
+        project=project, stage=stage, effective_on=effective_on, actor=actor,
+        note=note or "恢复项目",
+    )
+    return entry
+
+
+@transaction.atomic
+def capital_arrival_record(
+    *,
+    project: Project,
+    amount: Decimal,
+    arrived_on: dt.date,
+    actor: User | None,
+    currency: str = Currency.CNY,
+    is_foreign: bool = False,
+    note: str = "",
+    evidence: File | None = None,
+    source: str = "",
+) -> CapitalArrival:
+    """Record capital that arrived: 万元 for CNY, 万美元 for USD."""
+    _ensure_can_write(actor, project)
+    _check_date(arrived_on, "arrived_on", "到资日期")
+    if currency not in Currency.values:
+        raise ValidationError({"currency": f"未知币种“{currency}”,可选:CNY、USD"})
+    arrival = CapitalArrival(
+        project=project, amount=amount, currency=currency, arrived_on=arrived_on,
+        is_foreign=is_foreign, note=note, source=source, recorded_by=actor,
+    )
+    arrival.full_clean(exclude=["evidence"])
+    if arrival.amount == 0:
+        raise ValidationError({"amount": "到资金额须大于零"})
+    _attach(arrival, "evidence", evidence)
+    arrival.save()
+    return arrival
