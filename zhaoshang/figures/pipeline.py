@@ -101,14 +101,17 @@ def flow_rows(
     """For each group, the projects that reached signed / landed / construction /
     operating between `start` and `end` inclusive."""
     result: dict[Any, dict[str, Tally]] = defaultdict(dict)
+    measures = {"n": Count("pk"), "scaled": exact_sum("total_investment")}
     for stage in FLOW_STAGES:
-        rows = (
+        reached = (
             projects.annotate(reached_on=_first_reached(stage))
             .filter(reached_on__gte=start, reached_on__lte=end)
             .order_by()
-            .values(*([group_by] if group_by else []))
-            .annotate(n=Count("pk"), scaled=exact_sum("total_investment"))
         )
+        if group_by:
+            rows = list(reached.values(group_by).annotate(**measures))
+        else:
+            rows = [reached.aggregate(**measures)]
         for row in rows:
             result[_group_key(row, group_by)][stage] = Tally(row["n"], from_scaled(row["scaled"]))
     return result

@@ -265,10 +265,12 @@ class StageEntry(models.Model):
                 fields=["project", "seq"],
                 condition=Q(in_effect=True),
                 name="one_entry_in_effect_per_seq",
+                violation_error_message=_("同一序号只能有一条有效记录"),
             ),
             models.CheckConstraint(
                 condition=Q(stage="signed") | Q(sign_kind=""),
                 name="sign_kind_only_for_signed",
+                violation_error_message=_("只有签约阶段才填写签约类型"),
             ),
         ]
 
@@ -312,7 +314,11 @@ class CapitalArrival(models.Model):
         ordering = ["arrived_on", "id"]
         indexes = [models.Index(fields=["arrived_on", "project"], name="arrival_period")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="arrival_amount_positive")
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="arrival_amount_positive",
+                violation_error_message=_("到资金额须大于零"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -331,7 +337,11 @@ class FxRate(models.Model):
         verbose_name_plural = _("汇率")
         ordering = ["-month"]
         constraints = [
-            models.CheckConstraint(condition=Q(cny_per_usd__gt=0), name="fx_rate_positive")
+            models.CheckConstraint(
+                condition=Q(cny_per_usd__gt=0),
+                name="fx_rate_positive",
+                violation_error_message=_("汇率须大于零"),
+            )
         ]
 
     def __str__(self) -> str:

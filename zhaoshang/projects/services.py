@@ -63,7 +63,7 @@ def _check_date(value: Any, field: str, label: str) -> dt.date:
 
 def _check_stage(stage: str, sign_kind: str) -> None:
     if stage not in Stage.values:
-        raise ValidationError({"stage": f"未知阶段“{stage}”,可选:{'、'.join(Stage.labels)}"})
+        raise ValidationError({"stage": f"未知阶段“{stage}”,可选:{'、'.join(str(label) for label in Stage.labels)}"})
     if sign_kind and stage != Stage.SIGNED:
         raise ValidationError({"sign_kind": "只有签约阶段才填写签约类型"})
     if sign_kind and sign_kind not in SignKind.values:
@@ -414,8 +414,8 @@ def capital_arrival_record(
         project=project, amount=amount, currency=currency, arrived_on=arrived_on,
         is_foreign=is_foreign, note=note, source=source, recorded_by=actor,
     )
-    arrival.full_clean(exclude=["evidence"])
-    if arrival.amount == 0:
+    arrival.full_clean(exclude=["evidence"], validate_constraints=False)
+    if arrival.amount <= 0:
         raise ValidationError({"amount": "到资金额须大于零"})
     _attach(arrival, "evidence", evidence)
     arrival.save()
