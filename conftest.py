@@ -30,8 +30,15 @@ def units(db):  # type: ignore[no-untyped-def]
     """福州市 and some of its counties, by short name."""
     from zhaoshang.org.models import Unit
 
-    codes = {"fujian": "350000", "fuzhou": "350100", "gulou": "350102", "changle": "350112",
-             "minhou": "350121", "fuqing": "350181", "xiamen": "350200"}
+    codes = {
+        "fujian": "350000",
+        "fuzhou": "350100",
+        "gulou": "350102",
+        "changle": "350112",
+        "minhou": "350121",
+        "fuqing": "350181",
+        "xiamen": "350200",
+    }
     by_code = Unit.objects.in_bulk(list(codes.values()), field_name="code")
     return type("Units", (), {k: by_code[v] for k, v in codes.items()})
 

@@ -13,8 +13,18 @@ from zhaoshang.org.services import units_load_divisions
 from zhaoshang.projects.models import Channel, ProjectKind, ProjectTag
 
 COMPANY_TAGS = ["世界500强", "中国500强", "链主", "龙头", "央企", "国企", "独角兽", "上市"]
-CHANNELS = ["乡情招商", "主官招商", "以商招商", "中介/招商大使", "云招商", "展会", "小分队招商",
-            "驻外招商", "产业链招商", "基金招商"]
+CHANNELS = [
+    "乡情招商",
+    "主官招商",
+    "以商招商",
+    "中介/招商大使",
+    "云招商",
+    "展会",
+    "小分队招商",
+    "驻外招商",
+    "产业链招商",
+    "基金招商",
+]
 KINDS = ["新设", "增资扩产", "总部", "区域总部", "研发中心", "结算中心", "生产基地", "并购"]
 PROJECT_TAGS = ["外资", "高新技术", "专精特新", "数字经济", "招大引强"]
 

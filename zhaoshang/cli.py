@@ -91,8 +91,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
         with _progress("生成演示项目", args.projects) as advance:
             counts = load_demo(projects=args.projects, seed=args.seed, progress=advance)
         took = time.perf_counter() - started
-        print(f"已加载演示数据:项目{counts['projects']}个、阶段记录{counts['stage_entries']}条、"
-              f"到资记录{counts['arrivals']}条、企业{counts['companies']}家,用时{took:.1f}秒")
+        print(
+            f"已加载演示数据:项目{counts['projects']}个、阶段记录{counts['stage_entries']}条、"
+            f"到资记录{counts['arrivals']}条、企业{counts['companies']}家,用时{took:.1f}秒"
+        )
     users = ensure_demo_users()
     print("演示账号(密码均为 " + DEMO_PASSWORD + "):")
     for username, display in users:
@@ -103,8 +105,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from gunicorn.app.wsgiapp import run
 
     sys.argv = [
-        "gunicorn", "zhaoshang.wsgi:application", "--bind", f"{args.host}:{args.port}",
-        "--workers", str(args.workers), "--no-control-socket", "--access-logfile", "-",
+        "gunicorn",
+        "zhaoshang.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--no-control-socket",
+        "--access-logfile",
+        "-",
     ]
     print(f"招商 正在 http://{args.host}:{args.port}/ 上服务(Ctrl+C 停止)", flush=True)
     run()
@@ -119,8 +128,13 @@ def cmd_user_create(args: argparse.Namespace) -> None:
         raise CliError("请用 --password-stdin 从标准输入提供密码")
     password = sys.stdin.readline().rstrip("\n")
     try:
-        user = user_create(username=args.username, unit=_unit(args.unit), role=args.role,
-                           password=password, display_name=args.display_name or "")
+        user = user_create(
+            username=args.username,
+            unit=_unit(args.unit),
+            role=args.role,
+            password=password,
+            display_name=args.display_name or "",
+        )
     except ValidationError as exc:
         raise CliError(_messages(exc)) from None
     print(f"已创建用户 {user.username}({user.get_role_display()},{user.unit.name})")
@@ -132,8 +146,9 @@ def cmd_unit_add(args: argparse.Namespace) -> None:
     from zhaoshang.org.services import unit_add
 
     try:
-        unit = unit_add(parent=_unit(args.parent), name=args.name, kind=args.kind,
-                        code=args.code or "")
+        unit = unit_add(
+            parent=_unit(args.parent), name=args.name, kind=args.kind, code=args.code or ""
+        )
     except ValidationError as exc:
         raise CliError(_messages(exc)) from None
     print(f"已添加 {unit.name}(代码 {unit.code},上级 {unit.parent})")
@@ -201,8 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=2)
     serve.set_defaults(func=cmd_serve)
 
-    user = sub.add_parser("user", help="用户").add_subparsers(dest="action", required=True,
-                                                            parser_class=_Parser)
+    user = sub.add_parser("user", help="用户").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
     create = user.add_parser("create", help="创建用户")
     create.add_argument("--username", required=True)
     create.add_argument("--unit", required=True)
@@ -211,8 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password-stdin", action="store_true")
     create.set_defaults(func=cmd_user_create)
 
-    unit = sub.add_parser("unit", help="单位").add_subparsers(dest="action", required=True,
-                                                            parser_class=_Parser)
+    unit = sub.add_parser("unit", help="单位").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
     add = unit.add_parser("add", help="在单位下添加园区、部门或乡镇")
     add.add_argument("--parent", required=True)
     add.add_argument("--name", required=True)

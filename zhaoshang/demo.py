@@ -43,29 +43,122 @@ DEMO_USERS = [  # username, unit code (or park/department name), role, display n
     ("fuqing", "350181", Role.OFFICER, "福清市招商专员"),
     ("leader", FUZHOU_CODE, Role.LEADER, "市领导"),
 ]
-PARKS = [("350112", "东南大数据产业园"), ("350112", "滨海新城"), ("350121", "福州高新区"),
-         ("350105", "福州经济技术开发区"), ("350181", "江阴港城经济区"), ("350181", "元洪投资区")]
+PARKS = [
+    ("350112", "东南大数据产业园"),
+    ("350112", "滨海新城"),
+    ("350121", "福州高新区"),
+    ("350105", "福州经济技术开发区"),
+    ("350181", "江阴港城经济区"),
+    ("350181", "元洪投资区"),
+]
 DEPARTMENTS = ["市商务局", "市工信局", "市发改委", "市资源规划局", "市数字福州建设领导小组办公室"]
-CHAINS = ["数字经济", "新型显示", "光电", "纺织化纤", "冶金建材", "食品加工", "轻工", "汽车及零部件",
-          "高端装备", "新材料", "生物医药", "新能源", "海洋经济", "现代物流", "文旅康养", "金融服务"]
-_BRANDS = ("华宇 闽江 海峡 榕城 新航 中闽 鼎盛 恒信 远东 宏达 金鹰 天成 联创 东方 瑞丰 银河 "
-           "长盛 锦程 博源 中科 正泰 万融 安泰 德胜 汇川 永辉 信达 英特 泰禾 星网 beyond 海创 "
-           "云图 智联 青松 盛世 凯瑞 鑫源 兴业 中信 蓝海 聚力 华映 丰泽 铭诚").split()
+CHAINS = [
+    "数字经济",
+    "新型显示",
+    "光电",
+    "纺织化纤",
+    "冶金建材",
+    "食品加工",
+    "轻工",
+    "汽车及零部件",
+    "高端装备",
+    "新材料",
+    "生物医药",
+    "新能源",
+    "海洋经济",
+    "现代物流",
+    "文旅康养",
+    "金融服务",
+]
+_BRANDS = [
+    "华宇",
+    "闽江",
+    "海峡",
+    "榕城",
+    "新航",
+    "中闽",
+    "鼎盛",
+    "恒信",
+    "远东",
+    "宏达",
+    "金鹰",
+    "天成",
+    "联创",
+    "东方",
+    "瑞丰",
+    "银河",
+    "长盛",
+    "锦程",
+    "博源",
+    "中科",
+    "正泰",
+    "万融",
+    "安泰",
+    "德胜",
+    "汇川",
+    "永辉",
+    "信达",
+    "英特",
+    "泰禾",
+    "星网",
+    "beyond",
+    "海创",
+    "云图",
+    "智联",
+    "青松",
+    "盛世",
+    "凯瑞",
+    "鑫源",
+    "兴业",
+    "中信",
+    "蓝海",
+    "聚力",
+    "华映",
+    "丰泽",
+    "铭诚",
+]
 _TRADES = {
     "数字经济": ["大数据", "云计算", "物联网", "人工智能", "软件"],
-    "新型显示": ["显示", "面板", "光电显示"], "光电": ["光电", "激光", "光学"],
-    "纺织化纤": ["化纤", "纺织", "新材料纤维"], "冶金建材": ["不锈钢", "建材", "铝业"],
-    "食品加工": ["食品", "水产", "茶业"], "轻工": ["鞋服", "家居", "包装"],
-    "汽车及零部件": ["汽车", "汽车零部件", "动力电池"], "高端装备": ["智能装备", "机械", "电机"],
-    "新材料": ["新材料", "石墨烯", "高分子"], "生物医药": ["生物", "医药", "医疗器械"],
-    "新能源": ["新能源", "光伏", "储能"], "海洋经济": ["海洋科技", "船舶", "远洋渔业"],
-    "现代物流": ["物流", "供应链", "冷链"], "文旅康养": ["文旅", "康养", "酒店管理"],
+    "新型显示": ["显示", "面板", "光电显示"],
+    "光电": ["光电", "激光", "光学"],
+    "纺织化纤": ["化纤", "纺织", "新材料纤维"],
+    "冶金建材": ["不锈钢", "建材", "铝业"],
+    "食品加工": ["食品", "水产", "茶业"],
+    "轻工": ["鞋服", "家居", "包装"],
+    "汽车及零部件": ["汽车", "汽车零部件", "动力电池"],
+    "高端装备": ["智能装备", "机械", "电机"],
+    "新材料": ["新材料", "石墨烯", "高分子"],
+    "生物医药": ["生物", "医药", "医疗器械"],
+    "新能源": ["新能源", "光伏", "储能"],
+    "海洋经济": ["海洋科技", "船舶", "远洋渔业"],
+    "现代物流": ["物流", "供应链", "冷链"],
+    "文旅康养": ["文旅", "康养", "酒店管理"],
     "金融服务": ["融资租赁", "基金管理", "金融科技"],
 }
-_PLACES = ["福建", "福州", "北京", "上海", "深圳", "杭州", "成都", "合肥", "贵阳", "厦门", "香港", "台湾"]
+_PLACES = [
+    "福建",
+    "福州",
+    "北京",
+    "上海",
+    "深圳",
+    "杭州",
+    "成都",
+    "合肥",
+    "贵阳",
+    "厦门",
+    "香港",
+    "台湾",
+]
 _PROJECT_KINDS = ["生产基地", "研发中心", "区域总部", "产业园", "智能制造", "扩产", "数据中心"]
-_FOREIGN = [("hmt", "中国香港"), ("hmt", "中国台湾"), ("foreign", "新加坡"), ("foreign", "美国"),
-            ("foreign", "日本"), ("foreign", "德国"), ("foreign", "韩国")]
+_FOREIGN = [
+    ("hmt", "中国香港"),
+    ("hmt", "中国台湾"),
+    ("foreign", "新加坡"),
+    ("foreign", "美国"),
+    ("foreign", "日本"),
+    ("foreign", "德国"),
+    ("foreign", "韩国"),
+]
 FIRST_YEAR = 2016
 
 
@@ -99,8 +192,13 @@ def ensure_demo_users() -> list[tuple[str, str]]:
     out = []
     for username, unit_code, role, display in DEMO_USERS:
         if not User.objects.filter(username=username).exists():
-            user_create(username=username, unit=Unit.objects.get(code=unit_code), role=role,
-                        password=DEMO_PASSWORD, display_name=display)
+            user_create(
+                username=username,
+                unit=Unit.objects.get(code=unit_code),
+                role=role,
+                password=DEMO_PASSWORD,
+                display_name=display,
+            )
         out.append((username, display))
     return out
 
@@ -119,13 +217,13 @@ def ensure_fx_rates(today: dt.date) -> None:
     FxRate.objects.bulk_create(new)
 
 
-def _history(rng: random.Random, start: dt.date, today: dt.date
-             ) -> list[tuple[str, str, dt.date]]:
+def _history(rng: random.Random, start: dt.date, today: dt.date) -> list[tuple[str, str, dt.date]]:
     """A plausible history: lead → talks → signed → landed → construction → operating,
     stopping early or dropped for many."""
-    entries = [(Stage.LEAD if rng.random() < 0.6 else Stage.NEGOTIATING, "", start)]
+    first = Stage.LEAD if rng.random() < 0.6 else Stage.NEGOTIATING
+    entries: list[tuple[str, str, dt.date]] = [(first, "", start)]
     on = start
-    for stage in LIVE_STAGES[LIVE_STAGES.index(entries[0][0]) + 1:]:
+    for stage in LIVE_STAGES[LIVE_STAGES.index(entries[0][0]) + 1 :]:
         if rng.random() < 0.36:
             break
         on = on + _days(rng, 0 if stage == Stage.LANDED else 10, 240)
@@ -144,8 +242,9 @@ class _Builder:
     def __init__(self, rng: random.Random, today: dt.date, city: Unit) -> None:
         self.rng, self.today = rng, today
         self.counties = list(Unit.objects.filter(parent=city, kind=UnitKind.COUNTY))
-        self.parks = {u.parent_id: u for u in Unit.objects.filter(kind=UnitKind.PARK,
-                                                                   parent__parent=city)}
+        self.parks = {
+            u.parent_id: u for u in Unit.objects.filter(kind=UnitKind.PARK, parent__parent=city)
+        }
         self.departments = list(Unit.objects.filter(parent=city, kind=UnitKind.DEPARTMENT))
         self.chains = list(IndustryChain.objects.filter(owner=city))
         self.channels = list(Channel.objects.all())
@@ -158,12 +257,16 @@ class _Builder:
         trade = rng.choice(_TRADES.get(chain.name, ["科技"]))
         brand = rng.choice(_BRANDS) + rng.choice(_BRANDS)
         place = rng.choice(_PLACES)
-        origin, country = (Origin.DOMESTIC, "")
+        origin, country = str(Origin.DOMESTIC), ""
         if place in ("香港", "台湾") or rng.random() < 0.08:
             origin, country = rng.choice(_FOREIGN)
         name = f"{place}{brand}{trade}{rng.choice(['科技', '集团', '实业', '股份'])}有限公司"
-        return Company(name=name, normalized_name=normalize_company_name(name), origin=origin,
-                       origin_country=country)
+        return Company(
+            name=name,
+            normalized_name=normalize_company_name(name),
+            origin=origin,
+            origin_country=country,
+        )
 
     def project(self, company: Company, chain: IndustryChain) -> tuple[Project, list[Any]]:
         rng = self.rng
@@ -174,13 +277,22 @@ class _Builder:
         name = f"{company.name[2:4]}{trade}{rng.choice(_PROJECT_KINDS)}项目"
         last = history[-1]
         project = Project(
-            name=name, normalized_name=normalize_project_name(name), unit=county, region=county,
+            name=name,
+            normalized_name=normalize_project_name(name),
+            unit=county,
+            region=county,
             park=self.parks.get(county.pk) if rng.random() < 0.4 else None,
             responsible_unit=rng.choice(self.departments) if rng.random() < 0.25 else None,
-            investor=company, chain=chain, channel=rng.choice(self.channels),
-            kind=rng.choice(self.kinds), total_investment=_amount(rng),
-            is_provincial_key=rng.random() < 0.03, is_city_key=rng.random() < 0.1,
-            stage=last[0], stage_on=last[2], entered_on=start,
+            investor=company,
+            chain=chain,
+            channel=rng.choice(self.channels),
+            kind=rng.choice(self.kinds),
+            total_investment=_amount(rng),
+            is_provincial_key=rng.random() < 0.03,
+            is_city_key=rng.random() < 0.1,
+            stage=last[0],
+            stage_on=last[2],
+            entered_on=start,
             drop_reason="企业投资计划调整" if last[0] == Stage.DROPPED else "",
         )
         if company.origin != Origin.DOMESTIC and project.total_investment:
@@ -196,8 +308,9 @@ def _batches(total: int, size: int) -> Iterator[int]:
 
 
 @transaction.atomic
-def load_demo(*, projects: int = 2000, seed: int = 2017,
-              progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def load_demo(
+    *, projects: int = 2000, seed: int = 2017, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
     """Add `projects` demo projects (with companies, histories and arrivals)."""
     today = timezone.localdate()
     rng = random.Random(seed)
@@ -221,15 +334,26 @@ def load_demo(*, projects: int = 2000, seed: int = 2017,
         entries, arrivals = [], []
         for project, (_, history) in zip(saved, built, strict=True):
             for seq, (stage, kind, on) in enumerate(history, start=1):
-                entries.append(StageEntry(project=project, seq=seq, stage=stage, sign_kind=kind,
-                                          effective_on=on, source="演示数据"))
+                entries.append(
+                    StageEntry(
+                        project=project,
+                        seq=seq,
+                        stage=stage,
+                        sign_kind=kind,
+                        effective_on=on,
+                        source="演示数据",
+                    )
+                )
             arrivals += _arrivals(rng, project, history, today)
         StageEntry.objects.bulk_create(entries, batch_size=5000)
         CapitalArrival.objects.bulk_create(arrivals, batch_size=5000)
         Through = Company.tags.through
         Through.objects.bulk_create(
-            [Through(company_id=c.pk, companytag_id=rng.choice(tags).pk)
-             for c in companies if rng.random() < 0.12]
+            [
+                Through(company_id=c.pk, companytag_id=rng.choice(tags).pk)
+                for c in companies
+                if rng.random() < 0.12
+            ]
         )
         counts["projects"] += len(saved)
         counts["companies"] += len(companies)
@@ -240,8 +364,9 @@ def load_demo(*, projects: int = 2000, seed: int = 2017,
     return counts
 
 
-def _arrivals(rng: random.Random, project: Project, history: list[tuple[str, str, dt.date]],
-              today: dt.date) -> list[CapitalArrival]:
+def _arrivals(
+    rng: random.Random, project: Project, history: list[tuple[str, str, dt.date]], today: dt.date
+) -> list[CapitalArrival]:
     landed = next((on for stage, _, on in history if stage == Stage.LANDED), None)
     if landed is None or not project.total_investment:
         return []
@@ -260,6 +385,14 @@ def _arrivals(rng: random.Random, project: Project, history: list[tuple[str, str
             amount = (project.total_investment * share).quantize(Decimal("0.01"))
             currency = Currency.CNY
         if amount > 0:
-            out.append(CapitalArrival(project=project, amount=amount, currency=currency,
-                                      arrived_on=on, is_foreign=foreign, source="演示数据"))
+            out.append(
+                CapitalArrival(
+                    project=project,
+                    amount=amount,
+                    currency=currency,
+                    arrived_on=on,
+                    is_foreign=foreign,
+                    source="演示数据",
+                )
+            )
     return out

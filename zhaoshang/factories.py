@@ -48,6 +48,11 @@ def make_project(
     **fields: Any,
 ) -> Project:
     return project_create(
-        actor=actor, unit=unit, name=name, effective_on=entered_on, stage=stage,
-        total_investment=Decimal(amount) if amount is not None else None, **fields,
+        actor=actor,
+        unit=unit,
+        name=name,
+        effective_on=entered_on,
+        stage=stage,
+        total_investment=Decimal(amount) if amount is not None else None,
+        **fields,
     )

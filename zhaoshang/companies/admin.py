@@ -26,8 +26,12 @@ class CompanyAdmin(SimpleHistoryAdmin):
             company_update(company=obj, actor=request.user)
         else:
             created = company_create(
-                name=obj.name, credit_code=obj.credit_code, origin=obj.origin,
-                origin_country=obj.origin_country, note=obj.note, actor=request.user,
+                name=obj.name,
+                credit_code=obj.credit_code,
+                origin=obj.origin,
+                origin_country=obj.origin_country,
+                note=obj.note,
+                actor=request.user,
             )
             obj.pk = created.pk
 

@@ -57,8 +57,9 @@ def company_update(
     return company
 
 
-def company_get_or_create(*, name: str, actor: User | None, credit_code: str | None = None,
-                          source: str = "") -> tuple[Company, bool]:
+def company_get_or_create(
+    *, name: str, actor: User | None, credit_code: str | None = None, source: str = ""
+) -> tuple[Company, bool]:
     """Find a company by credit code, else by normalised name; create it when neither matches."""
     if credit_code:
         found = Company.objects.active().filter(credit_code=credit_code).first()
@@ -74,9 +75,10 @@ def _foreign_keys_to_company() -> list[models.ForeignKey[Any, Any]]:
     """Every FK pointing at Company from a live model (history tables keep what they saw)."""
     fks = []
     for rel in Company._meta.related_objects:
-        if rel.many_to_many or rel.one_to_one or rel.related_model is Company:
+        model = rel.related_model
+        if rel.many_to_many or rel.one_to_one or model is Company or isinstance(model, str):
             continue
-        if rel.related_model.__name__.startswith("Historical"):
+        if model.__name__.startswith("Historical") or not isinstance(rel.field, models.ForeignKey):
             continue
         fks.append(rel.field)
     return fks
@@ -93,8 +95,10 @@ def company_merge(*, keep: Company, duplicate: Company, actor: User | None) -> C
         raise ValidationError({"duplicate": "已合并的企业不能再次合并"})
     if keep.credit_code and duplicate.credit_code and keep.credit_code != duplicate.credit_code:
         raise ValidationError(
-            {"duplicate": f"两家企业的统一社会信用代码不同({keep.credit_code} / "
-             f"{duplicate.credit_code}),不是同一家企业"}
+            {
+                "duplicate": f"两家企业的统一社会信用代码不同({keep.credit_code} / "
+                f"{duplicate.credit_code}),不是同一家企业"
+            }
         )
     for fk in _foreign_keys_to_company():
         fk.model._default_manager.filter(**{fk.name: duplicate}).update(**{fk.name: keep})
@@ -116,6 +120,8 @@ def company_merge(*, keep: Company, duplicate: Company, actor: User | None) -> C
 
 def company_duplicate_candidates(*, company: Company) -> models.QuerySet[Company]:
     """Other active companies with the same matching name."""
-    return Company.objects.active().filter(normalized_name=company.normalized_name).exclude(
-        pk=company.pk
+    return (
+        Company.objects.active()
+        .filter(normalized_name=company.normalized_name)
+        .exclude(pk=company.pk)
     )

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
-
 from zhaoshang.figures.pipeline import flow_rows, snapshot_rows
 from zhaoshang.figures.tally import FLOW_STAGES, Snapshot, Tally
 from zhaoshang.org.models import Unit
 from zhaoshang.projects.models import Channel, IndustryChain
+from zhaoshang.projects.querysets import ProjectQuerySet
 
 DIMENSIONS: dict[str, tuple[str, Any]] = {
     "unit": ("unit_id", Unit),
@@ -51,7 +50,7 @@ def _roll_up_to_children(parent: Unit, grouped: dict[Any, Any]) -> dict[Any, lis
 
 
 def snapshot_breakdown(
-    *, projects: QuerySet[Any], as_of: date, dimension: str, parent: Unit | None = None
+    *, projects: ProjectQuerySet, as_of: date, dimension: str, parent: Unit | None = None
 ) -> list[Row]:
     """One snapshot per value of the dimension. For "unit", pass the parent unit: the rows
     are its children, each with everything under it."""
@@ -68,7 +67,7 @@ def snapshot_breakdown(
 
 
 def flows_breakdown(
-    *, projects: QuerySet[Any], start: date, end: date, dimension: str, parent: Unit | None = None
+    *, projects: ProjectQuerySet, start: date, end: date, dimension: str, parent: Unit | None = None
 ) -> list[Row]:
     field, model = DIMENSIONS[dimension]
     grouped = flow_rows(projects, start, end, group_by=field)
@@ -76,8 +75,11 @@ def flows_breakdown(
         return _unit_rows(parent, grouped, _merge_flows, "flows")
     labels = _labels(model, set(grouped))
     return [
-        Row(key=labels.get(k, (None,))[0], label=labels.get(k, ("", UNSET_LABEL))[1],
-            flows=_merge_flows([f]))
+        Row(
+            key=labels.get(k, (None,))[0],
+            label=labels.get(k, ("", UNSET_LABEL))[1],
+            flows=_merge_flows([f]),
+        )
         for k, f in grouped.items()
     ]
 
@@ -85,8 +87,9 @@ def flows_breakdown(
 def _unit_rows(parent: Unit, grouped: dict[Any, Any], merge: Any, attr: str) -> list[Row]:
     by_child = _roll_up_to_children(parent, grouped)
     names = dict(Unit.objects.filter(code__in=by_child).values_list("code", "name"))
-    rows = [Row(key=code, label=names[code], **{attr: merge(parts)})
-            for code, parts in by_child.items()]
+    rows = [
+        Row(key=code, label=names[code], **{attr: merge(parts)}) for code, parts in by_child.items()
+    ]
     return sorted(rows, key=lambda r: r.key or "")
 
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from zhaoshang.figures.pipeline import exact_sum
 from zhaoshang.figures.tally import ZERO, from_scaled
 from zhaoshang.lib.money import WAN_QUANTUM, plain
 from zhaoshang.projects.models import CapitalArrival, Currency, FxRate
+from zhaoshang.projects.querysets import ProjectQuerySet
 
 
 class MissingRateError(LookupError):
@@ -47,7 +47,7 @@ def _convert(amount: Decimal, rate: Decimal, to: str) -> Decimal:
     return value.quantize(WAN_QUANTUM, rounding=ROUND_HALF_UP)
 
 
-def capital_figures(*, projects: QuerySet[Any], start: date, end: date) -> CapitalFigures:
+def capital_figures(*, projects: ProjectQuerySet, start: date, end: date) -> CapitalFigures:
     rows = list(
         CapitalArrival.objects.filter(
             project__in=projects.values("pk"), arrived_on__gte=start, arrived_on__lte=end

@@ -22,7 +22,6 @@ from django.db.models import (
     DecimalField,
     F,
     OuterRef,
-    QuerySet,
     Subquery,
     Sum,
 )
@@ -31,6 +30,7 @@ from django.db.models.functions import Cast, Round
 from zhaoshang.figures.tally import BUCKETS, FLOW_STAGES, Snapshot, Tally, from_scaled
 from zhaoshang.lib.money import WAN_PLACES
 from zhaoshang.projects.models import StageEntry
+from zhaoshang.projects.querysets import ProjectQuerySet
 from zhaoshang.projects.stages import RANK, Stage, stages_from
 
 BUCKET_OF_STAGE: dict[str, str] = {
@@ -50,8 +50,9 @@ def exact_sum(field: str) -> Sum:
     SQLite keeps decimals as binary floats and sums them in floating point; scaling each
     value to whole yuan (×10⁴, rounded — exact for 15 significant digits) and summing
     integers gives the exact total on both databases. Read it back with `from_scaled`."""
-    scaled = Round(Cast(F(field), DecimalField(max_digits=20, decimal_places=WAN_PLACES))
-                   * 10**WAN_PLACES)
+    scaled = Round(
+        Cast(F(field), DecimalField(max_digits=20, decimal_places=WAN_PLACES)) * 10**WAN_PLACES
+    )
     return Sum(Cast(scaled, BigIntegerField()))
 
 
@@ -60,7 +61,7 @@ def _group_key(row: dict[str, Any], group_by: str | None) -> Any:
 
 
 def snapshot_rows(
-    projects: QuerySet[Any], as_of: date, group_by: str | None = None
+    projects: ProjectQuerySet, as_of: date, group_by: str | None = None
 ) -> dict[Any, Snapshot]:
     """The snapshot of each group (`group_by` a Project field such as "chain_id")."""
     keys = ["stage_as_of", *([group_by] if group_by else [])]
@@ -80,7 +81,7 @@ def snapshot_rows(
     return {key: Snapshot(as_of=as_of, buckets=b) for key, b in buckets.items()}
 
 
-def pipeline_snapshot(*, projects: QuerySet[Any], as_of: date) -> Snapshot:
+def pipeline_snapshot(*, projects: ProjectQuerySet, as_of: date) -> Snapshot:
     return snapshot_rows(projects, as_of).get(None, Snapshot(as_of=as_of))
 
 
@@ -96,7 +97,7 @@ def _first_reached(stage: str) -> Subquery:
 
 
 def flow_rows(
-    projects: QuerySet[Any], start: date, end: date, group_by: str | None = None
+    projects: ProjectQuerySet, start: date, end: date, group_by: str | None = None
 ) -> dict[Any, dict[str, Tally]]:
     """For each group, the projects that reached signed / landed / construction /
     operating between `start` and `end` inclusive."""
@@ -117,6 +118,6 @@ def flow_rows(
     return result
 
 
-def pipeline_flows(*, projects: QuerySet[Any], start: date, end: date) -> dict[str, Tally]:
+def pipeline_flows(*, projects: ProjectQuerySet, start: date, end: date) -> dict[str, Tally]:
     flows = flow_rows(projects, start, end).get(None, {})
     return {stage: flows.get(stage, Tally()) for stage in FLOW_STAGES}

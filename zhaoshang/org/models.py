@@ -134,7 +134,7 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices, default=Role.OFFICER)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
 
-    objects = ZhaoshangUserManager()
+    objects = ZhaoshangUserManager()  # type: ignore[misc]
 
     REQUIRED_FIELDS = ["email"]
 

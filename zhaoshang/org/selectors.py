@@ -10,7 +10,7 @@ class UnitLookupError(LookupError):
 
 
 def unit_resolve(text: str, *, within: Unit | None = None) -> Unit:
-    """"350112", "长乐区", "福州市鼓楼区" or "福州市/鼓楼区" → the unit.
+    """ "350112", "长乐区", "福州市鼓楼区" or "福州市/鼓楼区" → the unit.
 
     A bare name that several units share (鼓楼区 is in 福州, 南京, 徐州, 开封) is refused
     with the candidates listed; `within` first narrows the search to a subtree."""
@@ -33,7 +33,7 @@ def unit_resolve(text: str, *, within: Unit | None = None) -> Unit:
 
 
 def _by_qualified_name(qs, text: str) -> list[Unit]:  # type: ignore[no-untyped-def]
-    """"福州市鼓楼区" / "福州市/鼓楼区": the last unit whose name ends the text and whose
+    """ "福州市鼓楼区" / "福州市/鼓楼区": the last unit whose name ends the text and whose
     ancestors' names make up the rest."""
     flat = text.replace("/", "").replace(" ", "")
     found = []

@@ -39,7 +39,9 @@ def units_load_divisions(*, progress: Callable[[int], None] | None = None) -> in
         path = f"{parent.path if parent else '/'}{row['code']}/"
         unit = existing.get(row["code"])
         if unit is None:
-            unit = Unit(code=row["code"], name=row["name"], kind=row["kind"], parent=parent, path=path)
+            unit = Unit(
+                code=row["code"], name=row["name"], kind=row["kind"], parent=parent, path=path
+            )
             unit.save()
             created += 1
         elif unit.name != row["name"] or unit.path != path:
@@ -71,7 +73,9 @@ def unit_add(*, parent: Unit, name: str, kind: str, code: str = "") -> Unit:
         while Unit.objects.filter(code=code).exists():
             n += 1
             code = f"{parent.code}{letter}{n:02d}"
-    unit = Unit(code=code, name=name.strip(), kind=kind, parent=parent, path=f"{parent.path}{code}/")
+    unit = Unit(
+        code=code, name=name.strip(), kind=kind, parent=parent, path=f"{parent.path}{code}/"
+    )
     unit.full_clean()
     unit.save()
     return unit

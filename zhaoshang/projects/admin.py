@@ -34,16 +34,27 @@ class StageEntryInline(ReadOnlyMixin, admin.TabularInline):
     model = StageEntry
     fk_name = "project"
     extra = 0
-    fields = ["seq", "stage", "sign_kind", "effective_on", "action", "in_effect", "out_of_order",
-              "note", "recorded_by", "recorded_at", "source"]
-    readonly_fields = fields
+    fields = [
+        "seq",
+        "stage",
+        "sign_kind",
+        "effective_on",
+        "action",
+        "in_effect",
+        "out_of_order",
+        "note",
+        "recorded_by",
+        "recorded_at",
+        "source",
+    ]
+    readonly_fields = fields  # type: ignore[assignment]
 
 
 class ArrivalInline(ReadOnlyMixin, admin.TabularInline):
     model = CapitalArrival
     extra = 0
     fields = ["arrived_on", "amount", "currency", "is_foreign", "note", "recorded_by"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
 
 
 @admin.register(Project)
@@ -52,8 +63,15 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_filter = ["stage", "chain", "channel", "is_provincial_key", "is_city_key"]
     search_fields = ["code", "name", "investor__name"]
     readonly_fields = ["code", "stage", "stage_on", "entered_on", "created_by", "created_at"]
-    autocomplete_fields = ["unit", "region", "park", "responsible_unit", "investor",
-                           "introducer_company", "parent"]
+    autocomplete_fields = [
+        "unit",
+        "region",
+        "park",
+        "responsible_unit",
+        "investor",
+        "introducer_company",
+        "parent",
+    ]
     filter_horizontal = ["tags", "sponsors"]
     inlines = [StageEntryInline, ArrivalInline]
     list_select_related = ["unit", "investor"]
@@ -73,29 +91,46 @@ class ProjectAdmin(SimpleHistoryAdmin):
         return False  # projects are dropped (终止), not deleted
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        fields = {name: form.cleaned_data[name] for name in form.changed_data
-                  if name not in ("tags", "sponsors")}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name not in ("tags", "sponsors")
+        }
         original = Project.objects.get(pk=obj.pk)
         project_update(project=original, actor=request.user, **fields)
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         project = Project.objects.get(pk=form.instance.pk)
-        m2m = {k: list(form.cleaned_data[k]) for k in ("tags", "sponsors") if k in form.changed_data}
+        m2m = {
+            k: list(form.cleaned_data[k]) for k in ("tags", "sponsors") if k in form.changed_data
+        }
         if m2m:
-            project_update(project=project, actor=request.user, **m2m)
+            project_update(project=project, actor=request.user, **m2m)  # type: ignore[arg-type]
 
 
 @admin.register(StageEntry)
 class StageEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["project", "seq", "stage", "effective_on", "action", "in_effect", "out_of_order",
-                    "recorded_by", "recorded_at"]
+    list_display = [
+        "project",
+        "seq",
+        "stage",
+        "effective_on",
+        "action",
+        "in_effect",
+        "out_of_order",
+        "recorded_by",
+        "recorded_at",
+    ]
     list_filter = ["stage", "action", "in_effect", "out_of_order"]
     search_fields = ["project__code", "project__name"]
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
-        return super().get_queryset(request).filter(
-            project__in=Project.objects.visible_to(request.user)
-        ).select_related("project", "recorded_by")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(project__in=Project.objects.visible_to(request.user))
+            .select_related("project", "recorded_by")
+        )
 
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return request.user.is_active and request.user.is_staff

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -16,14 +18,14 @@ from zhaoshang.projects.stages import SignKind, Stage
 __all__ = ["SignKind", "Stage"]
 
 
-def wan_field(verbose_name: str, **kwargs: object) -> models.DecimalField:  # type: ignore[type-arg]
+def wan_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
     """A money column: exact Decimal in 万元 or 万美元, never negative."""
     return models.DecimalField(
         verbose_name,
         max_digits=MAX_WAN_DIGITS,
         decimal_places=WAN_PLACES,
         validators=[MinValueValidator(0, message=_("金额不能为负数"))],
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
@@ -218,9 +220,7 @@ class StageEntry(models.Model):
     )
     seq = models.PositiveIntegerField(_("序号"))
     stage = models.CharField(_("阶段"), max_length=12, choices=Stage.choices)
-    sign_kind = models.CharField(
-        _("签约类型"), max_length=10, choices=SignKind.choices, blank=True
-    )
+    sign_kind = models.CharField(_("签约类型"), max_length=10, choices=SignKind.choices, blank=True)
     effective_on = models.DateField(_("生效日期"))
     action = models.CharField(
         _("操作"), max_length=10, choices=EntryAction.choices, default=EntryAction.MOVE
@@ -359,3 +359,6 @@ class CodeSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="uniq_code_sequence")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"

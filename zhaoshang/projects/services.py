@@ -55,7 +55,9 @@ def _check_date(value: Any, field: str, label: str) -> dt.date:
         raise ValidationError({field: f"{label}不是有效日期"})
     today = timezone.localdate()
     if value > today:
-        raise ValidationError({field: f"{label}{value:%Y-%m-%d}晚于今天({today:%Y-%m-%d}),不能预先登记"})
+        raise ValidationError(
+            {field: f"{label}{value:%Y-%m-%d}晚于今天({today:%Y-%m-%d}),不能预先登记"}
+        )
     if value < EARLIEST_DATE:
         raise ValidationError({field: f"{label}{value:%Y-%m-%d}过早,请核对"})
     return value
@@ -63,7 +65,9 @@ def _check_date(value: Any, field: str, label: str) -> dt.date:
 
 def _check_stage(stage: str, sign_kind: str) -> None:
     if stage not in Stage.values:
-        raise ValidationError({"stage": f"未知阶段“{stage}”,可选:{'、'.join(str(label) for label in Stage.labels)}"})
+        raise ValidationError(
+            {"stage": f"未知阶段“{stage}”,可选:{'、'.join(str(label) for label in Stage.labels)}"}
+        )
     if sign_kind and stage != Stage.SIGNED:
         raise ValidationError({"sign_kind": "只有签约阶段才填写签约类型"})
     if sign_kind and sign_kind not in SignKind.values:
@@ -91,8 +95,9 @@ def _out_of_order(entries: list[tuple[dt.date, int, str]]) -> bool:
     return False
 
 
-def _history_if(project: Project, replace: StageEntry | None, new: tuple[dt.date, int, str]
-                ) -> list[tuple[dt.date, int, str]]:
+def _history_if(
+    project: Project, replace: StageEntry | None, new: tuple[dt.date, int, str]
+) -> list[tuple[dt.date, int, str]]:
     rows = project.stage_entries.filter(in_effect=True)
     if replace is not None:
         rows = rows.exclude(pk=replace.pk)
@@ -104,8 +109,10 @@ def _confirm_order(history: list[tuple[dt.date, int, str]], confirmed: bool) -> 
         return False
     if not confirmed:
         raise OutOfOrderError(
-            {"effective_on": "日期顺序异常:该阶段的生效日期与已有阶段记录先后颠倒"
-             "(如落地早于签约)。请核对;确属实情,请勾选“确认日期顺序”后再提交,记录将被标注"}
+            {
+                "effective_on": "日期顺序异常:该阶段的生效日期与已有阶段记录先后颠倒"
+                "(如落地早于签约)。请核对;确属实情,请勾选“确认日期顺序”后再提交,记录将被标注"
+            }
         )
     return True
 
@@ -197,8 +204,14 @@ def project_create(
     for key, values in m2m.items():
         getattr(project, key).set(values)
     entry = StageEntry(
-        project=project, seq=1, stage=stage, sign_kind=sign_kind, effective_on=effective_on,
-        note=note, source=source, recorded_by=actor,
+        project=project,
+        seq=1,
+        stage=stage,
+        sign_kind=sign_kind,
+        effective_on=effective_on,
+        note=note,
+        source=source,
+        recorded_by=actor,
     )
     _attach(entry, "evidence", evidence)
     entry.save()
@@ -267,8 +280,15 @@ def project_move_to_stage(
         _history_if(project, None, (effective_on, seq, stage)), confirm_out_of_order
     )
     entry = StageEntry(
-        project=project, seq=seq, stage=stage, sign_kind=sign_kind, effective_on=effective_on,
-        note=note, source=source, recorded_by=actor, out_of_order=flagged,
+        project=project,
+        seq=seq,
+        stage=stage,
+        sign_kind=sign_kind,
+        effective_on=effective_on,
+        note=note,
+        source=source,
+        recorded_by=actor,
+        out_of_order=flagged,
     )
     _attach(entry, "evidence", evidence)
     entry.save()
@@ -297,8 +317,10 @@ def stage_entry_correct(
     if not note.strip():
         raise ValidationError({"note": "更正须说明原因"})
     new_stage = stage if stage is not None else entry.stage
-    new_kind = sign_kind if sign_kind is not None else (
-        entry.sign_kind if new_stage == Stage.SIGNED else ""
+    new_kind = (
+        sign_kind
+        if sign_kind is not None
+        else (entry.sign_kind if new_stage == Stage.SIGNED else "")
     )
     new_date = effective_on if effective_on is not None else entry.effective_on
     _check_stage(new_stage, new_kind)
@@ -310,9 +332,16 @@ def stage_entry_correct(
     )
     StageEntry.objects.filter(pk=entry.pk).update(in_effect=False)
     correction = StageEntry(
-        project=project, seq=entry.seq, stage=new_stage, sign_kind=new_kind,
-        effective_on=new_date, action=EntryAction.CORRECTION, corrects=entry, note=note,
-        recorded_by=actor, out_of_order=flagged,
+        project=project,
+        seq=entry.seq,
+        stage=new_stage,
+        sign_kind=new_kind,
+        effective_on=new_date,
+        action=EntryAction.CORRECTION,
+        corrects=entry,
+        note=note,
+        recorded_by=actor,
+        out_of_order=flagged,
     )
     _attach(correction, "evidence", evidence)
     correction.save()
@@ -334,9 +363,16 @@ def stage_entry_retract(*, entry: StageEntry, actor: User | None, note: str) -> 
         raise ValidationError({"__all__": "项目至少要保留一条阶段记录"})
     StageEntry.objects.filter(pk=entry.pk).update(in_effect=False)
     retraction = StageEntry.objects.create(
-        project=project, seq=entry.seq, stage=entry.stage, sign_kind=entry.sign_kind,
-        effective_on=entry.effective_on, action=EntryAction.RETRACTION, corrects=entry,
-        in_effect=False, note=note, recorded_by=actor,
+        project=project,
+        seq=entry.seq,
+        stage=entry.stage,
+        sign_kind=entry.sign_kind,
+        effective_on=entry.effective_on,
+        action=EntryAction.RETRACTION,
+        corrects=entry,
+        in_effect=False,
+        note=note,
+        recorded_by=actor,
     )
     _refresh_stage_cache(project)
     return retraction
@@ -386,7 +422,10 @@ def project_revive(
     Project.objects.filter(pk=project.pk).update(stage=stage, drop_reason="")
     project.stage = stage
     entry = project_move_to_stage(
-        project=project, stage=stage, effective_on=effective_on, actor=actor,
+        project=project,
+        stage=stage,
+        effective_on=effective_on,
+        actor=actor,
         note=note or "恢复项目",
     )
     return entry
@@ -411,8 +450,14 @@ def capital_arrival_record(
     if currency not in Currency.values:
         raise ValidationError({"currency": f"未知币种“{currency}”,可选:CNY、USD"})
     arrival = CapitalArrival(
-        project=project, amount=amount, currency=currency, arrived_on=arrived_on,
-        is_foreign=is_foreign, note=note, source=source, recorded_by=actor,
+        project=project,
+        amount=amount,
+        currency=currency,
+        arrived_on=arrived_on,
+        is_foreign=is_foreign,
+        note=note,
+        source=source,
+        recorded_by=actor,
     )
     arrival.full_clean(exclude=["evidence"], validate_constraints=False)
     if arrival.amount <= 0:

@@ -18,8 +18,12 @@ def home(request: HttpRequest) -> HttpResponse:
     snapshot = pipeline_snapshot(projects=projects, as_of=today)
     rows = [(BUCKET_LABELS[b], snapshot.bucket(b)) for b in BUCKETS]
     recent = projects.select_related("unit", "investor").order_by("-stage_on", "-id")[:20]
-    context = {"snapshot": snapshot, "rows": rows, "recent": recent,
-               "scope": scope_unit(request.user)}  # type: ignore[arg-type]
+    context = {
+        "snapshot": snapshot,
+        "rows": rows,
+        "recent": recent,
+        "scope": scope_unit(request.user),  # type: ignore[arg-type]
+    }  # type: ignore[arg-type]
     return render(request, "web/home.html", context)
 
 

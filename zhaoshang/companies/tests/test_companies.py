@@ -18,8 +18,11 @@ CODE = "91350100MA2XN0JB1" + check_character("91350100MA2XN0JB1")
 
 def test_an_invalid_credit_code_is_refused_and_nothing_written(db):
     with pytest.raises(ValidationError) as err:
-        company_create(name="神州优车(福建)有限公司", credit_code="91350100MA2XN0JB1" + "0"
-                       if CODE[-1] != "0" else "91350100MA2XN0JB11", actor=None)
+        company_create(
+            name="神州优车(福建)有限公司",
+            credit_code="91350100MA2XN0JB1" + "0" if CODE[-1] != "0" else "91350100MA2XN0JB11",
+            actor=None,
+        )
     assert "统一社会信用代码" in err.value.message_dict["credit_code"][0]
     assert "校验位不正确" in err.value.message_dict["credit_code"][0]
     assert not Company.objects.exists()
@@ -43,12 +46,15 @@ def test_the_same_company_typed_two_ways_is_found_as_one(db):
 
 def test_merge_moves_projects_contacts_tags_and_the_credit_code(units, city_admin):
     keep = company_create(name="神州优车", actor=None)
-    dup = Company.objects.create(name="神州优车(福建)有限公司", normalized_name="x", credit_code=CODE)
+    dup = Company.objects.create(
+        name="神州优车(福建)有限公司", normalized_name="x", credit_code=CODE
+    )
     tag = CompanyTag.objects.get(name="独角兽")
     dup.tags.add(tag)
     CompanyContact.objects.create(company=dup, name="陆正耀", title="董事长")
-    project = make_project(unit=units.changle, name="神州优车项目", investor=dup,
-                           entered_on=dt.date(2017, 1, 1))
+    project = make_project(
+        unit=units.changle, name="神州优车项目", investor=dup, entered_on=dt.date(2017, 1, 1)
+    )
     company_merge(keep=keep, duplicate=dup, actor=city_admin)
     project.refresh_from_db()
     dup.refresh_from_db()
@@ -65,8 +71,9 @@ def test_merge_moves_projects_contacts_tags_and_the_credit_code(units, city_admi
 def test_merging_two_different_credit_codes_is_refused(db):
     other_body = "91350100MA2XN0JC1"
     a = company_create(name="甲公司", credit_code=CODE, actor=None)
-    b = company_create(name="甲公司(福建)", credit_code=other_body + check_character(other_body),
-                       actor=None)
+    b = company_create(
+        name="甲公司(福建)", credit_code=other_body + check_character(other_body), actor=None
+    )
     with pytest.raises(ValidationError, match="不是同一家企业"):
         company_merge(keep=a, duplicate=b, actor=None)
     b.refresh_from_db()

@@ -43,8 +43,9 @@ ops = st.lists(
     ),
     max_size=6,
 )
-projects = st.lists(st.tuples(amounts, st.sampled_from(LIVE_STAGES[:3]), dates, ops),
-                    min_size=1, max_size=6)
+projects = st.lists(
+    st.tuples(amounts, st.sampled_from(LIVE_STAGES[:3]), dates, ops), min_size=1, max_size=6
+)
 
 
 @dataclass
@@ -76,8 +77,14 @@ class SnapshotReplayTest(TestCase):
         unit = Unit.objects.get(code="350112")
         models = []
         for i, (amount, first_stage, entered, steps) in enumerate(projects):
-            p = project_create(actor=None, unit=unit, name=f"项目{i}", effective_on=entered,
-                               stage=first_stage, total_investment=amount)
+            p = project_create(
+                actor=None,
+                unit=unit,
+                name=f"项目{i}",
+                effective_on=entered,
+                stage=first_stage,
+                total_investment=amount,
+            )
             model = Model(amount=amount, entries={1: (entered, first_stage)})
             for action, stage, day, pick in steps:
                 self._apply(p, model, action, stage, day, pick)
@@ -92,14 +99,24 @@ class SnapshotReplayTest(TestCase):
         try:
             if action == "move":
                 entry = project_move_to_stage(
-                    project=project, stage=stage, effective_on=day, actor=None,
-                    note="原因" if stage == Stage.DROPPED else "", confirm_out_of_order=True,
+                    project=project,
+                    stage=stage,
+                    effective_on=day,
+                    actor=None,
+                    note="原因" if stage == Stage.DROPPED else "",
+                    confirm_out_of_order=True,
                 )
                 model.entries[entry.seq] = (day, stage)
             elif action == "correct":
                 target = in_effect[pick % len(in_effect)]
-                stage_entry_correct(entry=target, stage=stage, effective_on=day, note="更正",
-                                    actor=None, confirm_out_of_order=True)
+                stage_entry_correct(
+                    entry=target,
+                    stage=stage,
+                    effective_on=day,
+                    note="更正",
+                    actor=None,
+                    confirm_out_of_order=True,
+                )
                 model.entries[target.seq] = (day, stage)
             else:
                 target = in_effect[pick % len(in_effect)]
@@ -110,4 +127,6 @@ class SnapshotReplayTest(TestCase):
         # The cached stage is the replay's stage today.
         project.refresh_from_db()
         assert project.stage == model.stage_on(dt.date.max)
-        assert StageEntry.objects.filter(project=project, in_effect=True).count() == len(model.entries)
+        assert StageEntry.objects.filter(project=project, in_effect=True).count() == len(
+            model.entries
+        )

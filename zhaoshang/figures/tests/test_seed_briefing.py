@@ -44,8 +44,14 @@ def changle_2017(units, owner):
     def new(amount: Decimal, entered: dt.date, stage: str = "lead"):
         nonlocal n
         n += 1
-        return make_project(unit=units.changle, name=f"长乐招商项目{n:03d}", entered_on=entered,
-                            stage=stage, amount=amount, actor=owner)
+        return make_project(
+            unit=units.changle,
+            name=f"长乐招商项目{n:03d}",
+            entered_on=entered,
+            stage=stage,
+            amount=amount,
+            actor=owner,
+        )
 
     def move(p, stage, on, **kw):
         return project_move_to_stage(project=p, stage=stage, effective_on=on, actor=owner, **kw)
@@ -57,7 +63,9 @@ def changle_2017(units, owner):
         landed = day(rng, signed, dt.date(2017, 7, 31))
         if rng.random() < 0.1:  # recorded with the wrong date first, then corrected
             wrong = move(p, "landed", dt.date(2017, 8, 15))
-            stage_entry_correct(entry=wrong, effective_on=landed, note="以营业执照日期为准", actor=owner)
+            stage_entry_correct(
+                entry=wrong, effective_on=landed, note="以营业执照日期为准", actor=owner
+            )
         else:
             move(p, "landed", landed)
         if rng.random() < 0.3:
@@ -78,17 +86,30 @@ def changle_2017(units, owner):
     project_drop(project=gone, effective_on=dt.date(2017, 3, 3), reason="企业迁往外地", actor=owner)
     new(Decimal("80000"), dt.date(2017, 8, 2))  # entered after the day
     retracted = new(Decimal("0"), dt.date(2017, 9, 1))
-    stage_entry_retract(entry=move(retracted, "signed", dt.date(2017, 9, 2)), note="误录", actor=owner)
-    make_project(unit=units.fuqing, name="福清项目", entered_on=dt.date(2016, 3, 1), amount="990000")
+    stage_entry_retract(
+        entry=move(retracted, "signed", dt.date(2017, 9, 2)), note="误录", actor=owner
+    )
+    make_project(
+        unit=units.fuqing, name="福清项目", entered_on=dt.date(2016, 3, 1), amount="990000"
+    )
     return units.changle
 
 
 def test_seed_001_snapshot_is_exact(changle_2017):
     snap = pipeline_snapshot(projects=Project.objects.in_unit(changle_2017), as_of=AS_OF)
     assert (snap.total.count, format_yi(snap.total.amount_wan)) == (247, "1947.6亿元")
-    assert (snap.bucket("landed").count, format_yi(snap.bucket("landed").amount_wan)) == (105, "756.2亿元")
-    assert (snap.bucket("lead").count, format_yi(snap.bucket("lead").amount_wan)) == (126, "769.01亿元")
-    assert (snap.bucket("signed").count, format_yi(snap.bucket("signed").amount_wan)) == (16, "422.39亿元")
+    assert (snap.bucket("landed").count, format_yi(snap.bucket("landed").amount_wan)) == (
+        105,
+        "756.2亿元",
+    )
+    assert (snap.bucket("lead").count, format_yi(snap.bucket("lead").amount_wan)) == (
+        126,
+        "769.01亿元",
+    )
+    assert (snap.bucket("signed").count, format_yi(snap.bucket("signed").amount_wan)) == (
+        16,
+        "422.39亿元",
+    )
 
 
 def test_seed_001_from_the_command_line(changle_2017, capsys):

@@ -22,7 +22,12 @@ def test_plain_has_no_exponent():
 
 @pytest.mark.parametrize(
     ("raw", "reason"),
-    [("-5", "不能为负数"), ("约3亿", "不是数字"), ("1.23456", "最多保留4位小数"), ("NaN", "不是数字")],
+    [
+        ("-5", "不能为负数"),
+        ("约3亿", "不是数字"),
+        ("1.23456", "最多保留4位小数"),
+        ("NaN", "不是数字"),
+    ],
 )
 def test_bad_amounts_are_refused_in_chinese(raw, reason):
     with pytest.raises(AmountError, match=reason):

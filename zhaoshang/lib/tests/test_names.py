@@ -25,4 +25,6 @@ def test_different_companies_stay_apart():
 
 
 def test_project_names_fold_width_and_punctuation():
-    assert normalize_project_name("“360”数字经济产业园") == normalize_project_name("360 数字经济产业园")
+    assert normalize_project_name("“360”数字经济产业园") == normalize_project_name(
+        "360 数字经济产业园"
+    )

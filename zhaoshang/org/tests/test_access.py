@@ -88,8 +88,12 @@ def test_inactive_user_sees_nothing(owner, changle_project):
 def test_stage_move_by_outsider_is_refused_and_writes_nothing(outsider, changle_project):
     before = StageEntry.objects.count()
     with pytest.raises(PermissionDenied, match="无权修改项目"):
-        project_move_to_stage(project=changle_project, stage="signed",
-                              effective_on=dt.date(2017, 3, 1), actor=outsider)
+        project_move_to_stage(
+            project=changle_project,
+            stage="signed",
+            effective_on=dt.date(2017, 3, 1),
+            actor=outsider,
+        )
     assert StageEntry.objects.count() == before
     changle_project.refresh_from_db()
     assert changle_project.stage == "lead"

@@ -9,7 +9,11 @@ from zhaoshang.org.services import unit_add, units_load_divisions
 def test_current_codes_are_loaded(db):
     assert Unit.objects.get(code="350112").name == "长乐区"
     gulou = Unit.objects.get(code="350102")
-    assert (gulou.name, gulou.parent.name, gulou.parent.parent.name) == ("鼓楼区", "福州市", "福建省")
+    assert (gulou.name, gulou.parent.name, gulou.parent.parent.name) == (
+        "鼓楼区",
+        "福州市",
+        "福建省",
+    )
     assert not Unit.objects.filter(code="350182").exists()  # the old 长乐市
     assert Unit.objects.get(code="350181").name == "福清市"
 

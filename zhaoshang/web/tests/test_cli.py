@@ -10,25 +10,71 @@ from zhaoshang.projects.models import Project
 
 def test_user_create_reads_the_password_from_stdin(units, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("Changle-2017-ok\n"))
-    assert main(["user", "create", "--username", "lin", "--unit", "长乐区", "--role", "officer",
-                 "--password-stdin"]) == 0
+    assert (
+        main(
+            [
+                "user",
+                "create",
+                "--username",
+                "lin",
+                "--unit",
+                "长乐区",
+                "--role",
+                "officer",
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
     user = User.objects.get(username="lin")
-    assert (user.unit, user.role, user.check_password("Changle-2017-ok")) == (units.changle, "officer", True)
+    assert (user.unit, user.role, user.check_password("Changle-2017-ok")) == (
+        units.changle,
+        "officer",
+        True,
+    )
     assert "已创建用户 lin" in capsys.readouterr().out
 
 
 def test_an_ambiguous_unit_is_refused_with_exit_2(db, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("Gulou-2017-ok\n"))
-    assert main(["user", "create", "--username", "gl", "--unit", "鼓楼区", "--role", "officer",
-                 "--password-stdin"]) == 2
+    assert (
+        main(
+            [
+                "user",
+                "create",
+                "--username",
+                "gl",
+                "--unit",
+                "鼓楼区",
+                "--role",
+                "officer",
+                "--password-stdin",
+            ]
+        )
+        == 2
+    )
     assert "不唯一" in capsys.readouterr().err
     assert not User.objects.filter(username="gl").exists()
 
 
 def test_a_weak_password_is_refused(units, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("123\n"))
-    assert main(["user", "create", "--username", "weak", "--unit", "350112", "--role", "leader",
-                 "--password-stdin"]) == 2
+    assert (
+        main(
+            [
+                "user",
+                "create",
+                "--username",
+                "weak",
+                "--unit",
+                "350112",
+                "--role",
+                "leader",
+                "--password-stdin",
+            ]
+        )
+        == 2
+    )
     assert "密码" in capsys.readouterr().err
 
 
