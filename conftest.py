@@ -9,8 +9,10 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):  # type: ignore[no-untyped-def]
-    """Pages render without a collected manifest (collectstatic runs for serving only)."""
+def _test_files(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Pages render without a collected manifest (collectstatic runs for serving only);
+    uploaded evidence goes to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -21,8 +21,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    OuterRef,
-    Subquery,
+    Min,
     Sum,
 )
 from django.db.models.functions import Cast, Round
@@ -85,15 +84,21 @@ def pipeline_snapshot(*, projects: ProjectQuerySet, as_of: date) -> Snapshot:
     return snapshot_rows(projects, as_of).get(None, Snapshot(as_of=as_of))
 
 
-def _first_reached(stage: str) -> Subquery:
+def reached_in(projects: ProjectQuerySet, stage: str, start: date, end: date) -> ProjectQuerySet:
+    """The projects whose first entry in effect at `stage` or later is dated in [start, end].
+
+    Grouped from the history side (one pass over the entries, MIN per project) rather than
+    as a correlated subquery per project, which SQLite plans badly at scale."""
     first = (
         StageEntry.objects.filter(
-            project_id=OuterRef("pk"), in_effect=True, stage__in=stages_from(stage)
+            in_effect=True, stage__in=stages_from(stage), project__in=projects.values("pk")
         )
-        .order_by("effective_on")
-        .values("effective_on")[:1]
+        .values("project_id")
+        .annotate(first=Min("effective_on"))
+        .filter(first__gte=start, first__lte=end)
+        .values("project_id")
     )
-    return Subquery(first)
+    return projects.filter(pk__in=first)
 
 
 def flow_rows(
@@ -104,11 +109,7 @@ def flow_rows(
     result: dict[Any, dict[str, Tally]] = defaultdict(dict)
     measures = {"n": Count("pk"), "scaled": exact_sum("total_investment")}
     for stage in FLOW_STAGES:
-        reached = (
-            projects.annotate(reached_on=_first_reached(stage))
-            .filter(reached_on__gte=start, reached_on__lte=end)
-            .order_by()
-        )
+        reached = reached_in(projects, stage, start, end).order_by()
         if group_by:
             rows = list(reached.values(group_by).annotate(**measures))
         else:

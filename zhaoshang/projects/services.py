@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -155,6 +156,22 @@ def project_codes_allocate(*, prefix: str, year: int, count: int = 1) -> list[st
     return [f"{prefix}-{year}-{n:04d}" for n in range(first, first + count)]
 
 
+EVIDENCE_EXTENSIONS = ("pdf", "ofd", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx")
+
+
+def _check_evidence(evidence: File | None) -> None:
+    """Evidence files are scans and documents of known kinds, within the size limit."""
+    if evidence is None:
+        return
+    name = (evidence.name or "").lower()
+    if "." not in name or name.rsplit(".", 1)[1] not in EVIDENCE_EXTENSIONS:
+        allowed = "、".join(EVIDENCE_EXTENSIONS)
+        raise ValidationError({"evidence": f"证明材料“{evidence.name}”的格式不支持,可用:{allowed}"})
+    limit = settings.EVIDENCE_MAX_BYTES
+    if evidence.size is not None and evidence.size > limit:
+        raise ValidationError({"evidence": f"证明材料不能超过{limit // (1024 * 1024)}MB"})
+
+
 def _attach(row: Any, field: str, evidence: File | None) -> None:
     if evidence is not None:
         getattr(row, field).save(evidence.name, evidence, save=False)
@@ -179,6 +196,7 @@ def project_create(
         raise PermissionDenied(f"无权在“{unit.name}”下登记项目")
     _check_date(effective_on, "effective_on", "生效日期")
     _check_stage(stage, sign_kind)
+    _check_evidence(evidence)
     if stage == Stage.DROPPED:
         raise ValidationError({"stage": "新项目不能以终止阶段登记"})
     unknown = set(fields) - EDITABLE_FIELDS
@@ -266,6 +284,7 @@ def project_move_to_stage(
     _ensure_can_write(actor, project)
     _check_stage(stage, sign_kind)
     _check_date(effective_on, "effective_on", "生效日期")
+    _check_evidence(evidence)
     if project.stage == Stage.DROPPED and stage != Stage.DROPPED:
         raise ValidationError({"stage": "项目已终止,请先恢复项目"})
     if stage == Stage.DROPPED and not note.strip():
@@ -325,6 +344,7 @@ def stage_entry_correct(
     new_date = effective_on if effective_on is not None else entry.effective_on
     _check_stage(new_stage, new_kind)
     _check_date(new_date, "effective_on", "生效日期")
+    _check_evidence(evidence)
     if (new_stage, new_kind, new_date) == (entry.stage, entry.sign_kind, entry.effective_on):
         raise ValidationError({"__all__": "更正内容与原记录相同"})
     flagged = _confirm_order(
@@ -447,6 +467,7 @@ def capital_arrival_record(
     """Record capital that arrived: 万元 for CNY, 万美元 for USD."""
     _ensure_can_write(actor, project)
     _check_date(arrived_on, "arrived_on", "到资日期")
+    _check_evidence(evidence)
     if currency not in Currency.values:
         raise ValidationError({"currency": f"未知币种“{currency}”,可选:CNY、USD"})
     arrival = CapitalArrival(

@@ -1,0 +1,151 @@
+"""Benchmarks (`make bench`): demo load and figures at 100,000 projects.
+
+Each measure is reported next to a baseline measured in the same run on the same
+machine, and as a ratio to it, so results from different machines can be compared:
+- load: `zhaoshang demo` vs. inserting the same number of plain 10-column rows with
+  sqlite3/psycopg executemany (the floor of any loader);
+- figures: each figure vs. one full-table `COUNT(*), SUM(total_investment)` (the floor
+  of any figure over all projects).
+
+    python bench/run.py [--projects N] [--keep]      (DATABASE_URL picks the database;
+                                                      default: a fresh SQLite file in var/)
+Results are appended to bench/RESULTS.md with the machine they ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def timed(fn: Callable[[], object], repeat: int = 1) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def baseline_insert(n: int) -> float:
+    from django.db import connection
+
+    rows = [(i, f"项目{i}", "lead", "2020-01-01", i % 97, i * 3, "x", "y", 1, 0) for i in range(n)]
+    cols = ", ".join(f"c{i} {'integer' if i in (0, 4, 5, 8, 9) else 'text'}" for i in range(10))
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TEMPORARY TABLE bench_floor ({cols})")
+        start = time.perf_counter()
+        cur.executemany("INSERT INTO bench_floor VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        rows)
+        took = time.perf_counter() - start
+        cur.execute("DROP TABLE bench_floor")
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    args = parser.parse_args()
+    db_file = ROOT / "var" / "bench.sqlite3"
+    if not os.environ.get("DATABASE_URL"):
+        db_file.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from zhaoshang.basedata import load_base_data
+    from zhaoshang.demo import load_demo
+    from zhaoshang.figures.capital import capital_figures
+    from zhaoshang.figures.pipeline import pipeline_flows, pipeline_snapshot
+    from zhaoshang.org.models import Unit
+    from zhaoshang.projects.models import Project, StageEntry
+
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    load_base_data()
+    n = args.projects
+    print(f"database: {vendor}; projects: {n:,}; machine: {machine()}", flush=True)
+
+    with transaction.atomic():
+        floor_load = baseline_insert(n)
+    load = timed(lambda: load_demo(projects=n, seed=1))
+    entries = StageEntry.objects.count()
+    if vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+
+    city = Unit.objects.get(code="350100")
+    changle = Unit.objects.get(code="350112")
+    today = dt.date.today()
+    year = (dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31))
+
+    def floor_scan() -> object:
+        with connection.cursor() as cur:
+            cur.execute("SELECT COUNT(*), SUM(total_investment) FROM projects_project")
+            return cur.fetchone()
+
+    floor = timed(floor_scan, repeat=5)
+    measures = {
+        "snapshot, whole city": lambda: pipeline_snapshot(
+            projects=Project.objects.in_unit(city), as_of=dt.date(today.year - 1, 6, 30)),
+        "snapshot, one district": lambda: pipeline_snapshot(
+            projects=Project.objects.in_unit(changle), as_of=dt.date(today.year - 1, 6, 30)),
+        "flows, whole city, one year": lambda: pipeline_flows(
+            projects=Project.objects.in_unit(city), start=year[0], end=year[1]),
+        "capital, whole city, one year": lambda: capital_figures(
+            projects=Project.objects.in_unit(city), start=year[0], end=year[1]),
+    }
+    lines = [
+        f"\n## {dt.datetime.now():%Y-%m-%d %H:%M} · {vendor} · {n:,} projects, {entries:,} stage entries",
+        f"Machine: {machine()}\n",
+        "| measure | seconds | baseline | baseline seconds | ratio |",
+        "| --- | ---: | --- | ---: | ---: |",
+        f"| demo load ({n:,} projects) | {load:.2f} | executemany of {n:,} plain rows | "
+        f"{floor_load:.2f} | {load / floor_load:.1f}× |",
+    ]
+    for name, fn in measures.items():
+        took = timed(fn, repeat=3)
+        lines.append(f"| {name} | {took:.3f} | COUNT+SUM over all projects | {floor:.4f} | "
+                     f"{took / floor:.1f}× |")
+    report = "\n".join(lines)
+    print(report)
+    with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as fh:
+        fh.write(report + "\n")
+    if not args.keep and vendor == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
