@@ -30,8 +30,11 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 @pytest.fixture
 def units(db):  # type: ignore[no-untyped-def]
     """福州市 and some of its counties, by short name."""
+    from zhaoshang.basedata import load_base_data
     from zhaoshang.org.models import Unit
 
+    if not Unit.objects.filter(code="350100").exists():  # flushed by a transactional test
+        load_base_data()
     codes = {
         "fujian": "350000",
         "fuzhou": "350100",

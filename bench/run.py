@@ -127,7 +127,7 @@ def main() -> None:
             projects=Project.objects.in_unit(city), start=year[0], end=year[1]),
     }
     lines = [
-        f"\n## {dt.datetime.now():%Y-%m-%d %H:%M} · {vendor} · {n:,} projects, {entries:,} stage entries",
+        f"\n## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {vendor} · {n:,} projects, {entries:,} stage entries",
         f"Machine: {machine()}\n",
         "| measure | seconds | baseline | baseline seconds | ratio |",
         "| --- | ---: | --- | ---: | ---: |",

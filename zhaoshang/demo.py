@@ -318,7 +318,7 @@ def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
         return
     ops = connection.ops
     columns = list(rows[0])
-    adapt = {
+    adapt: dict[str, Callable[[Any], Any]] = {
         date_col: ops.adapt_datefield_value
         for date_col in columns
         if isinstance(rows[0][date_col], dt.date) and not isinstance(rows[0][date_col], dt.datetime)

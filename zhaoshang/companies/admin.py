@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from zhaoshang.companies.models import Company, CompanyContact, CompanyTag
@@ -43,6 +44,24 @@ class CompanyTagAdmin(admin.ModelAdmin):
 
 @admin.register(CompanyContact)
 class CompanyContactAdmin(admin.ModelAdmin):
+    """Contacts are personal data: a user sees those of companies behind projects they may
+    see, and those recorded by people of their scope."""
+
     list_display = ["name", "company", "title", "phone"]
     search_fields = ["name", "company__name"]
     autocomplete_fields = ["company"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        from zhaoshang.org.access import units_in_scope
+        from zhaoshang.projects.models import Project
+
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        investors = Project.objects.visible_to(request.user).values("investor_id")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(
+                Q(company_id__in=investors) | Q(created_by__unit__in=units_in_scope(request.user))
+            )
+        )

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
@@ -6,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from zhaoshang.org.access import units_in_scope
 from zhaoshang.org.models import Unit, User
+from zhaoshang.org.services import unit_add, unit_add_check
 
 
 @admin.register(Unit)
@@ -13,11 +15,37 @@ class UnitAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "parent", "project_code_prefix", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
-    readonly_fields = ["path"]
     autocomplete_fields = ["parent"]
+    fields = ["parent", "kind", "name", "code", "project_code_prefix", "is_active"]
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         return units_in_scope(request.user).select_related("parent")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        # The place in the tree and the code are fixed once a unit exists (paths hang on them).
+        return ["parent", "kind", "code"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False  # units are deactivated, never deleted: projects and users hang on them
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.clean = _check_new_unit  # type: ignore[method-assign]
+        return form
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if change:
+            obj.save()
+            return
+        created = unit_add(parent=obj.parent, name=obj.name, kind=obj.kind, code=obj.code)
+        obj.pk, obj.path = created.pk, created.path
+
+
+def _check_new_unit(form: forms.ModelForm) -> dict:  # type: ignore[type-arg]
+    data = form.cleaned_data
+    unit_add_check(parent=data.get("parent"), name=data.get("name", ""), kind=data.get("kind", ""))
+    return data
 
 
 @admin.register(User)

@@ -56,16 +56,23 @@ def units_load_divisions(*, progress: Callable[[int], None] | None = None) -> in
     return created
 
 
-@transaction.atomic
-def unit_add(*, parent: Unit, name: str, kind: str, code: str = "") -> Unit:
-    """Add a park, department or town under a unit. Codes of parks and departments are
-    the city's own: by default the parent's code and a running letter-number suffix."""
+def unit_add_check(*, parent: Unit | None, name: str, kind: str) -> None:
+    """The checks of `unit_add`, also run by the admin form before it saves."""
     if kind not in (UnitKind.PARK, UnitKind.DEPARTMENT, UnitKind.TOWN):
         raise ValidationError({"kind": "只能在单位下添加园区、部门或乡镇(街道)"})
+    if parent is None:
+        raise ValidationError({"parent": "请选择上级单位"})
     if not name.strip():
         raise ValidationError({"name": "名称不能为空"})
     if Unit.objects.filter(parent=parent, name=name.strip()).exists():
         raise ValidationError({"name": f"“{parent.name}”下已有“{name}”"})
+
+
+@transaction.atomic
+def unit_add(*, parent: Unit, name: str, kind: str, code: str = "") -> Unit:
+    """Add a park, department or town under a unit. Codes of parks and departments are
+    the city's own: by default the parent's code and a running letter-number suffix."""
+    unit_add_check(parent=parent, name=name, kind=kind)
     if not code:
         letter = {"park": "P", "department": "D", "town": "T"}[kind]
         n = Unit.objects.filter(parent=parent, kind=kind).count() + 1

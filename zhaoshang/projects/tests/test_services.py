@@ -277,8 +277,13 @@ def test_update_refuses_the_stage_and_unknown_fields(project, owner):
 def test_evidence_of_an_unknown_kind_is_refused(project, owner):
     before = db_state()
     with pytest.raises(ValidationError) as err:
-        project_move_to_stage(project=project, stage="signed", effective_on=dt.date(2017, 2, 5),
-                              actor=owner, evidence=SimpleUploadedFile("合同.exe", b"MZ"))
+        project_move_to_stage(
+            project=project,
+            stage="signed",
+            effective_on=dt.date(2017, 2, 5),
+            actor=owner,
+            evidence=SimpleUploadedFile("合同.exe", b"MZ"),
+        )
     assert "格式不支持" in err.value.message_dict["evidence"][0]
     assert db_state() == before
 
@@ -287,6 +292,11 @@ def test_evidence_over_the_size_limit_is_refused(project, owner, settings):
     settings.EVIDENCE_MAX_BYTES = 1024 * 1024
     before = db_state()
     with pytest.raises(ValidationError, match="不能超过1MB"):
-        capital_arrival_record(project=project, amount=Decimal("10"), arrived_on=dt.date(2017, 8, 1),
-                               actor=owner, evidence=SimpleUploadedFile("回单.pdf", b"0" * (1024 * 1024 + 1)))
+        capital_arrival_record(
+            project=project,
+            amount=Decimal("10"),
+            arrived_on=dt.date(2017, 8, 1),
+            actor=owner,
+            evidence=SimpleUploadedFile("回单.pdf", b"0" * (1024 * 1024 + 1)),
+        )
     assert db_state() == before
