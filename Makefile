@@ -20,7 +20,7 @@ $(BIN)/.installed: pyproject.toml
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/echarts
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	cp node_modules/echarts/LICENSE $(VENDOR)/echarts/LICENSE.txt
 	touch $@
@@ -37,8 +37,8 @@ test: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check zhaoshang bench scripts
-	$(BIN)/ruff format --check zhaoshang bench scripts
+	$(BIN)/ruff check zhaoshang bench scripts conftest.py
+	$(BIN)/ruff format --check zhaoshang bench scripts conftest.py
 	$(BIN)/mypy zhaoshang
 
 bench: install

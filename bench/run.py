@@ -57,8 +57,9 @@ def baseline_insert(n: int) -> float:
     with connection.cursor() as cur:
         cur.execute(f"CREATE TEMPORARY TABLE bench_floor ({cols})")
         start = time.perf_counter()
-        cur.executemany("INSERT INTO bench_floor VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                        rows)
+        cur.executemany(
+            "INSERT INTO bench_floor VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows
+        )
         took = time.perf_counter() - start
         cur.execute("DROP TABLE bench_floor")
     return took
@@ -118,16 +119,21 @@ def main() -> None:
     floor = timed(floor_scan, repeat=5)
     measures = {
         "snapshot, whole city": lambda: pipeline_snapshot(
-            projects=Project.objects.in_unit(city), as_of=dt.date(today.year - 1, 6, 30)),
+            projects=Project.objects.in_unit(city), as_of=dt.date(today.year - 1, 6, 30)
+        ),
         "snapshot, one district": lambda: pipeline_snapshot(
-            projects=Project.objects.in_unit(changle), as_of=dt.date(today.year - 1, 6, 30)),
+            projects=Project.objects.in_unit(changle), as_of=dt.date(today.year - 1, 6, 30)
+        ),
         "flows, whole city, one year": lambda: pipeline_flows(
-            projects=Project.objects.in_unit(city), start=year[0], end=year[1]),
+            projects=Project.objects.in_unit(city), start=year[0], end=year[1]
+        ),
         "capital, whole city, one year": lambda: capital_figures(
-            projects=Project.objects.in_unit(city), start=year[0], end=year[1]),
+            projects=Project.objects.in_unit(city), start=year[0], end=year[1]
+        ),
     }
     lines = [
-        f"\n## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {vendor} · {n:,} projects, {entries:,} stage entries",
+        f"\n## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {vendor} · {n:,} projects, "
+        f"{entries:,} stage entries",
         f"Machine: {machine()}\n",
         "| measure | seconds | baseline | baseline seconds | ratio |",
         "| --- | ---: | --- | ---: | ---: |",
@@ -136,8 +142,10 @@ def main() -> None:
     ]
     for name, fn in measures.items():
         took = timed(fn, repeat=3)
-        lines.append(f"| {name} | {took:.3f} | COUNT+SUM over all projects | {floor:.4f} | "
-                     f"{took / floor:.1f}× |")
+        lines.append(
+            f"| {name} | {took:.3f} | COUNT+SUM over all projects | {floor:.4f} | "
+            f"{took / floor:.1f}× |"
+        )
     report = "\n".join(lines)
     print(report)
     with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as fh:
