@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -206,7 +207,34 @@ class EntryAction(models.TextChoices):
     RETRACTION = "retraction", _("撤销")
 
 
-class StageEntry(models.Model):
+def evidence_upload_to(instance: models.Model, filename: str) -> str:
+    """evidence/<stageentry|capitalarrival>/<year>/<month>/<file>."""
+    today = timezone.localdate()
+    return f"evidence/{instance._meta.model_name}/{today:%Y/%m}/{filename}"
+
+
+class RecordedRow(models.Model):
+    """What every history row carries: a note, evidence, where it came from (an import
+    says "导入自 X.xlsx"), who recorded it and when."""
+
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    evidence = models.FileField(_("证明材料"), upload_to=evidence_upload_to, blank=True)
+    source = models.CharField(_("来源"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class StageEntry(RecordedRow):
     """One row of a project's stage history. Rows are never erased: a correction is a new
     row that points at the row it corrects (`corrects`) and takes its place; the corrected
     row stays, with `in_effect` false. `seq` orders entries of the same effective date in
@@ -237,18 +265,6 @@ class StageEntry(models.Model):
     out_of_order = models.BooleanField(
         _("日期顺序异常"), default=False, help_text=_("经确认后录入的倒序日期(如落地早于签约)")
     )
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    evidence = models.FileField(_("证明材料"), upload_to="evidence/stage/%Y/%m/", blank=True)
-    source = models.CharField(_("来源"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("阶段记录")
@@ -283,7 +299,7 @@ class Currency(models.TextChoices):
     USD = "USD", _("美元(万美元)")
 
 
-class CapitalArrival(models.Model):
+class CapitalArrival(RecordedRow):
     """Capital that arrived (到资): amount in 万元 (CNY) or 万美元 (USD)."""
 
     project = models.ForeignKey(
@@ -295,18 +311,6 @@ class CapitalArrival(models.Model):
     )
     arrived_on = models.DateField(_("到资日期"))
     is_foreign = models.BooleanField(_("外资"), default=False)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    evidence = models.FileField(_("证明材料"), upload_to="evidence/arrival/%Y/%m/", blank=True)
-    source = models.CharField(_("来源"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("到资记录")
