@@ -4,6 +4,7 @@
     zhaoshang demo [--projects N] [--seed S] [--if-empty]
     zhaoshang serve [--host H] [--port P]
     zhaoshang user create --username U --unit UNIT --role ROLE --password-stdin
+    zhaoshang token create --username U [--name N]
     zhaoshang unit add --parent UNIT --name NAME --kind park|department|town
     zhaoshang snapshot --as-of DATE [--unit UNIT] [--json]
     zhaoshang manage ...                   any Django management command
@@ -140,6 +141,18 @@ def cmd_user_create(args: argparse.Namespace) -> None:
     print(f"已创建用户 {user.username}({user.get_role_display()},{user.unit.name})")
 
 
+def cmd_token_create(args: argparse.Namespace) -> None:
+    from zhaoshang.org.models import User
+    from zhaoshang.org.services import token_create
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        raise CliError(f"找不到用户“{args.username}”")
+    _, raw = token_create(user=user, name=args.name or "命令行创建")
+    print(f"已为 {user.username} 创建访问令牌(只显示这一次,请妥善保存):")
+    print(raw)
+
+
 def cmd_unit_add(args: argparse.Namespace) -> None:
     from django.core.exceptions import ValidationError
 
@@ -226,6 +239,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--display-name")
     create.add_argument("--password-stdin", action="store_true")
     create.set_defaults(func=cmd_user_create)
+
+    token = sub.add_parser("token", help="API 访问令牌").add_subparsers(
+        dest="action", required=True, parser_class=_Parser
+    )
+    tcreate = token.add_parser("create", help="创建个人访问令牌(输出的最后一个词即令牌)")
+    tcreate.add_argument("--username", required=True)
+    tcreate.add_argument("--name")
+    tcreate.set_defaults(func=cmd_token_create)
 
     unit = sub.add_parser("unit", help="单位").add_subparsers(
         dest="action", required=True, parser_class=_Parser

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_filters",
+    "ninja",  # serves its own Swagger UI files: no CDN
     "simple_history",
     "zhaoshang.org",
     "zhaoshang.companies",

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from zhaoshang.org.models import Role, Unit, UnitKind, User
+from zhaoshang.org.models import AccessToken, Role, Unit, UnitKind, User
 
 DIVISIONS_CSV = Path(__file__).parent / "data" / "divisions.csv"
 
@@ -109,3 +109,50 @@ def user_create(
     user.set_password(password)
     user.save()
     return user
+
+
+TOKEN_PREFIX = "zs_"
+
+
+def token_hash(raw: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str = "") -> tuple[AccessToken, str]:
+    """A new personal access token; returns the row and the token, shown only this once."""
+    import secrets
+
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = AccessToken.objects.create(
+        user=user, name=name.strip(), prefix=raw[:10], key_hash=token_hash(raw)
+    )
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, token: AccessToken) -> None:
+    from django.utils import timezone
+
+    AccessToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user a token belongs to, or None (unknown, revoked, user disabled)."""
+    from django.utils import timezone
+
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        AccessToken.objects.select_related("user", "user__unit")
+        .filter(key_hash=token_hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    AccessToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -486,3 +486,35 @@ def capital_arrival_record(
     _attach(arrival, "evidence", evidence)
     arrival.save()
     return arrival
+
+
+@transaction.atomic
+def project_save(
+    *, data: dict[str, Any], actor: User | None, project: Project | None = None, source: str = ""
+) -> Project:
+    """Create (project=None) or update a project from the cleaned data of ProjectForm:
+    an investor typed by name is matched to the company register or added to it."""
+    from zhaoshang.companies.services import company_get_or_create
+
+    data = dict(data)
+    investor_name = (data.pop("investor_name", "") or "").strip()
+    if investor_name:
+        data["investor"], _ = company_get_or_create(name=investor_name, actor=actor, source=source)
+    if project is not None:
+        for key in ("stage", "sign_kind", "effective_on"):
+            data.pop(key, None)
+        # A bound ModelForm has already written its values onto its instance: compare
+        # against the stored row, so the changes and their history are seen.
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        project_update(project=current, actor=actor, source=source, **data)
+        return current
+    return project_create(
+        actor=actor,
+        unit=data.pop("unit"),
+        name=data.pop("name"),
+        effective_on=data.pop("effective_on"),
+        stage=data.pop("stage", Stage.LEAD),
+        sign_kind=data.pop("sign_kind", "") or "",
+        source=source,
+        **data,
+    )

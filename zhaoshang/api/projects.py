@@ -1,0 +1,162 @@
+"""Project routes: thin, through the same filters, forms, services and access rule as the pages."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from zhaoshang.api.errors import InvalidInput
+from zhaoshang.api.schemas import (
+    ArrivalIn,
+    ArrivalOut,
+    Errors,
+    ProjectDetailOut,
+    ProjectIn,
+    ProjectOut,
+    StageEntryOut,
+    StageMoveIn,
+)
+from zhaoshang.org.access import can_write
+from zhaoshang.projects.filters import ProjectFilter
+from zhaoshang.projects.forms import (
+    UNIT_FIELDS,
+    ArrivalForm,
+    ProjectForm,
+    StageMoveForm,
+    form_errors,
+)
+from zhaoshang.projects.models import Project
+from zhaoshang.projects.selectors import get_project_for_user
+from zhaoshang.projects.services import capital_arrival_record, project_move_to_stage, project_save
+
+router = Router(tags=["项目"])
+LIST_RELATED = [
+    "unit",
+    "region",
+    "park",
+    "responsible_unit",
+    "investor",
+    "chain",
+    "kind",
+    "channel",
+]
+
+
+class ProjectQuery(Schema):
+    """The list filters (the same as the project list page)."""
+
+    q: str | None = None
+    stage: list[str] | None = None
+    unit: str | None = None
+    region: str | None = None
+    park: str | None = None
+    chain: int | None = None
+    channel: int | None = None
+    kind: int | None = None
+    tags: list[int] | None = None
+    provincial_key: bool | None = None
+    city_key: bool | None = None
+    amount_min: str | None = None
+    amount_max: str | None = None
+    entered_from: str | None = None
+    entered_to: str | None = None
+    as_of: str | None = None
+    bucket: str | None = None
+    reached: str | None = None
+    period_from: str | None = None
+    period_to: str | None = None
+    sort: str | None = None
+
+
+def filtered_projects(request: HttpRequest) -> Any:
+    """The visible projects narrowed by the request's filters (422 on a bad filter)."""
+    qs = Project.objects.visible_to(request.user).select_related(*LIST_RELATED)
+    found = ProjectFilter(request.GET, queryset=qs, user=request.user)
+    if not found.is_valid():
+        raise InvalidInput(form_errors(found.form))
+    return found.qs
+
+
+def _writable(request: HttpRequest, code: str) -> Project:
+    """404 when the project is not visible; 403 when visible but not the user's to change."""
+    project = get_project_for_user(request.user, code)
+    if not Project.objects.writable_by(request.user).filter(pk=project.pk).exists():
+        raise PermissionDenied("无权修改该项目")
+    return project
+
+
+def _form_data(project: Project) -> dict[str, Any]:
+    """A project's current values as ProjectForm data (units and parent by code)."""
+    data: dict[str, Any] = {}
+    for name in ProjectForm.Meta.fields:
+        value = getattr(project, name)
+        if name in UNIT_FIELDS or name == "parent":
+            data[name] = value.code if value else ""
+        elif name == "tags":
+            data[name] = [t.pk for t in value.all()]
+        elif hasattr(value, "pk"):
+            data[name] = value.pk
+        else:
+            data[name] = "" if value is None else value
+    return data
+
+
+def _bound(payload: dict[str, Any], *, user: Any, project: Project | None) -> ProjectForm:
+    data = _form_data(project) if project else {}
+    data.update({k: ("" if v is None else v) for k, v in payload.items()})
+    form = ProjectForm(data=data, instance=project, user=user)
+    if not form.is_valid():
+        raise InvalidInput(form_errors(form))
+    return form
+
+
+@router.get("/projects", response=list[ProjectOut], summary="项目列表")
+@paginate(LimitOffsetPagination)
+def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> Any:
+    return filtered_projects(request)
+
+
+@router.get("/projects/{code}", response={200: ProjectDetailOut, 404: Errors}, summary="项目详情")
+def project_detail(request: HttpRequest, code: str) -> Any:
+    return get_project_for_user(request.user, code)
+
+
+@router.post("/projects", response={201: ProjectDetailOut, 403: Errors, 422: Errors},
+             summary="登记项目")  # fmt: skip
+def project_create(request: HttpRequest, payload: ProjectIn) -> Any:
+    if not can_write(request.user):
+        raise PermissionDenied("无权登记项目")
+    form = _bound(payload.dict(exclude_unset=True), user=request.user, project=None)
+    return Status(201, project_save(data=form.cleaned_data, actor=request.user))  # type: ignore[arg-type]
+
+
+@router.patch("/projects/{code}", response={200: ProjectDetailOut, 403: Errors, 404: Errors,
+              422: Errors}, summary="修改项目")  # fmt: skip
+def project_update(request: HttpRequest, code: str, payload: ProjectIn) -> Any:
+    project = _writable(request, code)
+    form = _bound(payload.dict(exclude_unset=True), user=request.user, project=project)
+    return project_save(data=form.cleaned_data, actor=request.user, project=project)  # type: ignore[arg-type]
+
+
+@router.post("/projects/{code}/stages", response={201: StageEntryOut, 403: Errors, 404: Errors,
+             422: Errors}, summary="阶段变更")  # fmt: skip
+def project_move(request: HttpRequest, code: str, payload: StageMoveIn) -> Any:
+    project = _writable(request, code)
+    form = StageMoveForm(data=payload.dict())
+    if not form.is_valid():
+        raise InvalidInput(form_errors(form))
+    data = {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
+    return Status(201, project_move_to_stage(project=project, actor=request.user, **data))  # type: ignore[arg-type]
+
+
+@router.post("/projects/{code}/arrivals", response={201: ArrivalOut, 403: Errors, 404: Errors,
+             422: Errors}, summary="登记到资")  # fmt: skip
+def project_arrival(request: HttpRequest, code: str, payload: ArrivalIn) -> Any:
+    project = _writable(request, code)
+    form = ArrivalForm(data=payload.dict())
+    if not form.is_valid():
+        raise InvalidInput(form_errors(form))
+    data = {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
+    return Status(201, capital_arrival_record(project=project, actor=request.user, **data))  # type: ignore[arg-type]

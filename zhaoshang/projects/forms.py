@@ -1,0 +1,149 @@
+"""The one validation boundary for projects: the page, the API and (later) the importer
+bind these forms, so a rule is written once. Units travel by their code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from zhaoshang.companies.models import Company
+from zhaoshang.org.access import units_in_scope
+from zhaoshang.org.models import Unit, UnitKind
+from zhaoshang.projects.models import Currency, Project
+from zhaoshang.projects.stages import SignKind, Stage
+
+UNIT_FIELDS = ("unit", "region", "park", "responsible_unit")
+PROJECT_FIELDS = [
+    "name", "unit", "region", "park", "responsible_unit", "investor", "chain", "kind",
+    "channel", "tags", "introducer", "introducer_company", "parent", "is_provincial_key",
+    "is_city_key", "total_investment", "total_investment_approx", "contracted_foreign",
+    "foreign_target", "expected_arrival_on", "expected_arrival_amount", "description",
+]  # fmt: skip
+LIVE_STAGE_CHOICES = [(s.value, s.label) for s in Stage if s != Stage.DROPPED]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _not_future(value: dt.date | None, label: str) -> dt.date | None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{label}不能晚于今天")
+    return value
+
+
+class ProjectForm(forms.ModelForm):
+    """Create or edit a project. On create it also takes the first stage and the date the
+    project entered the pipeline (入库日期)."""
+
+    stage = forms.ChoiceField(
+        label="初始阶段", choices=LIVE_STAGE_CHOICES, initial=Stage.LEAD, required=False
+    )
+    sign_kind = forms.ChoiceField(
+        label="签约类型", choices=[("", "—"), *SignKind.choices], required=False
+    )
+    effective_on = forms.DateField(label="入库日期", widget=DateInput())
+    investor_name = forms.CharField(
+        label="投资方名称", required=False, max_length=200,
+        help_text="投资方不在企业库中时填写,保存时自动匹配或新建企业",
+    )  # fmt: skip
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {
+            "expected_arrival_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        scope = units_in_scope(user)
+        for name in UNIT_FIELDS:
+            field = self.fields[name]
+            field.to_field_name = "code"  # type: ignore[attr-defined]
+            field.queryset = scope if name != "park" else scope.filter(kind=UnitKind.PARK)  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = scope.exclude(kind=UnitKind.DEPARTMENT)  # type: ignore[attr-defined]
+        self.fields["investor"].queryset = Company.objects.active()  # type: ignore[attr-defined]
+        self.fields["introducer_company"].queryset = Company.objects.active()  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = Project.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["parent"].to_field_name = "code"  # type: ignore[attr-defined]
+        if self.instance.pk:  # the first stage is history now: moves go through the stage form
+            for name in ("stage", "sign_kind", "effective_on"):
+                del self.fields[name]
+        else:
+            self.fields["effective_on"].initial = timezone.localdate()
+
+    def clean_effective_on(self) -> dt.date | None:
+        return _not_future(self.cleaned_data.get("effective_on"), "入库日期")
+
+    def clean_stage(self) -> str:
+        return self.cleaned_data.get("stage") or Stage.LEAD
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("sign_kind") and data.get("stage") != Stage.SIGNED:
+            self.add_error("sign_kind", "只有签约阶段才填写签约类型")
+        if data.get("investor") and data.get("investor_name"):
+            self.add_error("investor_name", "已选择投资方,无需再填写名称")
+        return data
+
+
+class StageMoveForm(forms.Form):
+    stage = forms.ChoiceField(label="阶段", choices=Stage.choices)
+    sign_kind = forms.ChoiceField(
+        label="签约类型", choices=[("", "—"), *SignKind.choices], required=False
+    )
+    effective_on = forms.DateField(label="生效日期", widget=DateInput())
+    note = forms.CharField(label="说明", required=False, max_length=500)
+    evidence = forms.FileField(label="证明材料", required=False)
+    confirm_out_of_order = forms.BooleanField(label="确认日期顺序", required=False)
+
+    def clean_effective_on(self) -> dt.date | None:
+        return _not_future(self.cleaned_data.get("effective_on"), "生效日期")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("sign_kind") and data.get("stage") != Stage.SIGNED:
+            self.add_error("sign_kind", "只有签约阶段才填写签约类型")
+        if data.get("stage") == Stage.DROPPED and not (data.get("note") or "").strip():
+            self.add_error("note", "终止项目须说明原因")
+        return data
+
+
+class ArrivalForm(forms.Form):
+    amount = forms.DecimalField(
+        label="金额", max_digits=15, decimal_places=4, min_value=0,
+        help_text="人民币以万元、美元以万美元计",
+        error_messages={"min_value": "金额不能为负数"},
+    )  # fmt: skip
+    currency = forms.ChoiceField(label="币种", choices=Currency.choices, initial=Currency.CNY)
+    arrived_on = forms.DateField(label="到资日期", widget=DateInput())
+    is_foreign = forms.BooleanField(label="外资", required=False)
+    note = forms.CharField(label="说明", required=False, max_length=500)
+    evidence = forms.FileField(label="证明材料", required=False)
+
+    def clean_amount(self) -> Any:
+        amount = self.cleaned_data.get("amount")
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("到资金额须大于零")
+        return amount
+
+    def clean_arrived_on(self) -> dt.date | None:
+        return _not_future(self.cleaned_data.get("arrived_on"), "到资日期")
+
+
+def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
+    """{field: [messages]} in Chinese, for pages and the API alike."""
+    return {field: [str(m) for m in msgs] for field, msgs in form.errors.items()}
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first()
