@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company, CompanyTag, Origin
@@ -34,7 +34,7 @@ from zhaoshang.projects.models import (
     ProjectKind,
     StageEntry,
 )
-from zhaoshang.projects.services import code_prefix_for, project_codes_allocate
+from zhaoshang.projects.services import code_prefix_for, derived_dates, project_codes_allocate
 from zhaoshang.projects.stages import LIVE_STAGES, SignKind, Stage
 
 DEMO_PASSWORD = "Zs-demo-2026"
@@ -291,9 +291,7 @@ class _Builder:
             total_investment=_amount(rng),
             is_provincial_key=rng.random() < 0.03,
             is_city_key=rng.random() < 0.1,
-            stage=last[0],
-            stage_on=last[2],
-            entered_on=start,
+            **derived_dates([(on, stage) for stage, _, on in history], latest=(last[0], last[2])),
             drop_reason="企业投资计划调整" if last[0] == Stage.DROPPED else "",
         )
         if company.origin != Origin.DOMESTIC and project.total_investment:
@@ -317,15 +315,18 @@ def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
         return
     ops = connection.ops
     columns = list(rows[0])
-    adapt: dict[str, Callable[[Any], Any]] = {
-        date_col: ops.adapt_datefield_value
-        for date_col in columns
-        if isinstance(rows[0][date_col], dt.date) and not isinstance(rows[0][date_col], dt.datetime)
+    adapters: dict[type, Callable[[Any], Any]] = {
+        models.DateTimeField: ops.adapt_datetimefield_value,
+        models.DateField: ops.adapt_datefield_value,
+        models.DecimalField: lambda v: None if v is None else str(v),
     }
-    adapt.update(
-        {c: ops.adapt_datetimefield_value for c in columns if isinstance(rows[0][c], dt.datetime)}
-    )
-    adapt.update({c: str for c in columns if isinstance(rows[0][c], Decimal)})
+    adapt = {}
+    for column in columns:
+        field = model._meta.get_field(column.removesuffix("_id"))
+        for kind, adapter in adapters.items():  # DateTimeField first: it is a DateField
+            if isinstance(field, kind):
+                adapt[column] = adapter
+                break
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
@@ -373,6 +374,7 @@ def load_demo(
                         "stage": stage,
                         "sign_kind": kind,
                         "effective_on": on,
+                        "valid_until": history[seq][2] if seq < len(history) else None,
                         "action": EntryAction.MOVE,
                         "in_effect": True,
                         "out_of_order": False,

@@ -5,7 +5,8 @@
   落地 = landed and later. Projects whose first entry is after D are not in it.
 - Flows in [start, end]: a project reached a stage on the effective date of its first
   entry in effect at that stage or a later one (a project signed and landed the same day
-  counts in both flows; a revived project is not counted twice).
+  counts in both flows; a revived project is not counted twice). These dates are kept on
+  the project (signed_on, landed_on, construction_on, operating_on) by the services.
 All counting is by effective date, never by the date a record was typed, and is done by
 aggregate queries in the database.
 """
@@ -21,16 +22,14 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    Min,
     Sum,
 )
 from django.db.models.functions import Cast, Round
 
 from zhaoshang.figures.tally import BUCKETS, FLOW_STAGES, Snapshot, Tally, from_scaled
 from zhaoshang.lib.money import WAN_PLACES
-from zhaoshang.projects.models import StageEntry
 from zhaoshang.projects.querysets import ProjectQuerySet
-from zhaoshang.projects.stages import RANK, Stage, stages_from
+from zhaoshang.projects.stages import RANK, Stage
 
 BUCKET_OF_STAGE: dict[str, str] = {
     Stage.LEAD: "lead",
@@ -63,17 +62,17 @@ def snapshot_rows(
     projects: ProjectQuerySet, as_of: date, group_by: str | None = None
 ) -> dict[Any, Snapshot]:
     """The snapshot of each group (`group_by` a Project field such as "chain_id")."""
-    keys = ["stage_as_of", *([group_by] if group_by else [])]
+    keys = ["stage_entries__stage", *([group_by] if group_by else [])]
     rows = (
-        projects.with_stage_on(as_of)
+        projects.in_effect_on(as_of)
         .order_by()
         .values(*keys)
         .annotate(n=Count("pk"), scaled=exact_sum("total_investment"))
     )
     buckets: dict[Any, dict[str, Tally]] = defaultdict(dict)
     for row in rows:
-        bucket = BUCKET_OF_STAGE.get(row["stage_as_of"])
-        if bucket is None:  # not yet in the pipeline on that day, or dropped
+        bucket = BUCKET_OF_STAGE.get(row["stage_entries__stage"])
+        if bucket is None:  # dropped on that day
             continue
         group = buckets[_group_key(row, group_by)]
         group[bucket] = group.get(bucket, Tally()) + Tally(row["n"], from_scaled(row["scaled"]))
@@ -85,20 +84,8 @@ def pipeline_snapshot(*, projects: ProjectQuerySet, as_of: date) -> Snapshot:
 
 
 def reached_in(projects: ProjectQuerySet, stage: str, start: date, end: date) -> ProjectQuerySet:
-    """The projects whose first entry in effect at `stage` or later is dated in [start, end].
-
-    Grouped from the history side (one pass over the entries, MIN per project) rather than
-    as a correlated subquery per project, which SQLite plans badly at scale."""
-    first = (
-        StageEntry.objects.filter(
-            in_effect=True, stage__in=stages_from(stage), project__in=projects.values("pk")
-        )
-        .values("project_id")
-        .annotate(first=Min("effective_on"))
-        .filter(first__gte=start, first__lte=end)
-        .values("project_id")
-    )
-    return projects.filter(pk__in=first)
+    """The projects that first reached `stage` (or a later one) in [start, end]."""
+    return projects.filter(**{f"{stage}_on__gte": start, f"{stage}_on__lte": end})
 
 
 def flow_rows(

@@ -78,9 +78,9 @@ class ProjectTag(ConfigurableChoice):
 
 
 class Project(models.Model):
-    """An investment project. Its stage is never typed: `stage` and `stage_on` are a cache
-    of the latest entry in effect of its stage history, rewritten by the services in
-    `projects.services` in the transaction that changes the history."""
+    """An investment project. Its stage is never typed: `stage`, `stage_on`, `entered_on`
+    and the first dates it reached each stage (`signed_on`…) are derived from its stage
+    history and rewritten by `projects.services` in the transaction that changes it."""
 
     code = models.CharField(_("项目编号"), max_length=20, unique=True, editable=False)
     name = models.CharField(_("项目名称"), max_length=200)
@@ -173,6 +173,11 @@ class Project(models.Model):
     )
     stage_on = models.DateField(_("进入当前阶段日期"), editable=False)
     entered_on = models.DateField(_("入库日期"), editable=False, db_index=True)
+    # First date the project reached each stage or a later one (see figures.pipeline).
+    signed_on = models.DateField(_("签约日期"), null=True, editable=False, db_index=True)
+    landed_on = models.DateField(_("落地日期"), null=True, editable=False, db_index=True)
+    construction_on = models.DateField(_("开工日期"), null=True, editable=False, db_index=True)
+    operating_on = models.DateField(_("投产日期"), null=True, editable=False, db_index=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,7 +192,17 @@ class Project(models.Model):
 
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["normalized_name", "stage", "stage_on", "entered_on", "updated_at"],
+        excluded_fields=[
+            "normalized_name",
+            "stage",
+            "stage_on",
+            "entered_on",
+            "signed_on",
+            "landed_on",
+            "construction_on",
+            "operating_on",
+            "updated_at",
+        ],
         m2m_fields=[tags],
     )
 
@@ -241,7 +256,8 @@ class StageEntry(RecordedRow):
     the order they were first recorded; a correction inherits the seq of what it corrects.
 
     A project's stage on day D is the stage of its last entry in effect with
-    effective_on ≤ D, ordered by (effective_on, seq)."""
+    effective_on ≤ D, ordered by (effective_on, seq); `valid_until` stores where each
+    entry's span ends so that this is a plain range test."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="stage_entries"
@@ -262,6 +278,9 @@ class StageEntry(RecordedRow):
         related_name="corrections",
     )
     in_effect = models.BooleanField(_("有效"), default=True)
+    # Derived: the effective date of the next entry in effect (None for the latest), so the
+    # entry in effect on day D is the one with effective_on ≤ D < valid_until.
+    valid_until = models.DateField(_("有效至"), null=True, blank=True, editable=False)
     out_of_order = models.BooleanField(
         _("日期顺序异常"), default=False, help_text=_("经确认后录入的倒序日期(如落地早于签约)")
     )
@@ -274,7 +293,9 @@ class StageEntry(RecordedRow):
             models.Index(
                 fields=["project", "in_effect", "effective_on", "seq"], name="stage_entry_asof"
             ),
-            models.Index(fields=["stage", "effective_on"], name="stage_entry_flow"),
+            models.Index(
+                fields=["in_effect", "effective_on", "valid_until"], name="stage_entry_span"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

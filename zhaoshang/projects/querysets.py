@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from zhaoshang.org import access
 
@@ -29,15 +29,23 @@ class ProjectQuerySet(models.QuerySet[Any]):
 
         return self.filter(unit_id__in=Unit.objects.subtree(unit).values("id"))
 
+    def in_effect_on(self, as_of: date, stages: list[str] | None = None) -> ProjectQuerySet:
+        """Join each project to its history entry in effect on `as_of` (one per project; none
+        before its first entry), optionally only where that entry's stage is in `stages`.
+        Group on "stage_entries__stage" to count projects by their stage on that day."""
+        span = Q(stage_entries__in_effect=True, stage_entries__effective_on__lte=as_of) & (
+            Q(stage_entries__valid_until__isnull=True) | Q(stage_entries__valid_until__gt=as_of)
+        )
+        if stages is not None:
+            span &= Q(stage_entries__stage__in=stages)
+        return self.filter(span)  # one filter() call: one join, the same entry for every test
+
     def with_stage_on(self, as_of: date) -> ProjectQuerySet:
         """Annotate `stage_as_of`: the stage in effect on `as_of` (None before the first entry)."""
         from zhaoshang.projects.models import StageEntry
 
-        latest = (
-            StageEntry.objects.filter(
-                project_id=OuterRef("pk"), in_effect=True, effective_on__lte=as_of
-            )
-            .order_by("-effective_on", "-seq")
-            .values("stage")[:1]
-        )
-        return self.annotate(stage_as_of=Subquery(latest))
+        entry = StageEntry.objects.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=as_of),
+            project_id=OuterRef("pk"), in_effect=True, effective_on__lte=as_of,
+        )  # fmt: skip
+        return self.annotate(stage_as_of=Subquery(entry.values("stage")[:1]))

@@ -8,13 +8,14 @@ the system itself (the demo loader, an import, which say so in `source`).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.utils import timezone
 
 from zhaoshang.lib.names import normalize_project_name
@@ -28,7 +29,7 @@ from zhaoshang.projects.models import (
     Project,
     StageEntry,
 )
-from zhaoshang.projects.stages import RANK, SignKind, Stage
+from zhaoshang.projects.stages import RANK, SignKind, Stage, stages_from
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -122,17 +123,33 @@ def _confirm_order(history: list[tuple[dt.date, int, str]], confirmed: bool) -> 
 
 
 def _refresh_stage_cache(project: Project) -> None:
-    """Rewrite the cached stage from the history (see Project's docstring)."""
-    entries = project.stage_entries.filter(in_effect=True)
-    latest = entries.order_by("-effective_on", "-seq").first()
-    if latest is None:  # pragma: no cover - services never leave a project without entries
+    """Rewrite what is derived from the history (see Project and StageEntry): the current
+    stage, the first date of each stage, and where each entry's span ends."""
+    entries = list(project.stage_entries.order_by("effective_on", "seq", "id"))
+    live = [e for e in entries if e.in_effect]
+    if not live:  # pragma: no cover - services never leave a project without entries
         raise ValidationError("项目至少要有一条阶段记录")
-    project.stage = latest.stage
-    project.stage_on = latest.effective_on
-    project.entered_on = entries.aggregate(first=Min("effective_on"))["first"]
-    Project.objects.filter(pk=project.pk).update(
-        stage=project.stage, stage_on=project.stage_on, entered_on=project.entered_on
+    until = {e.pk: nxt.effective_on for e, nxt in itertools.pairwise(live)}
+    for entry in entries:
+        if entry.valid_until != until.get(entry.pk):
+            StageEntry.objects.filter(pk=entry.pk).update(valid_until=until.get(entry.pk))
+    derived = derived_dates(
+        [(e.effective_on, e.stage) for e in live], latest=(live[-1].stage, live[-1].effective_on)
     )
+    for field, value in derived.items():
+        setattr(project, field, value)
+    Project.objects.filter(pk=project.pk).update(**derived)
+
+
+def derived_dates(
+    entries: list[tuple[dt.date, str]], *, latest: tuple[str, dt.date]
+) -> dict[str, Any]:
+    """The project columns derived from its entries in effect (ordered by date and seq)."""
+    firsts = {
+        f"{stage}_on": min((on for on, s in entries if s in stages_from(stage)), default=None)
+        for stage in (Stage.SIGNED, Stage.LANDED, Stage.CONSTRUCTION, Stage.OPERATING)
+    }
+    return {"stage": latest[0], "stage_on": latest[1], "entered_on": entries[0][0], **firsts}
 
 
 def _next_seq(project: Project) -> int:
@@ -233,6 +250,7 @@ def project_create(
     )
     _attach(entry, "evidence", evidence)
     entry.save()
+    _refresh_stage_cache(project)
     return project
 
 

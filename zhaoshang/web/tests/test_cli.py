@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import json
 
@@ -93,6 +94,19 @@ def test_demo_data_is_consistent(db, capsys):
     for p in Project.objects.prefetch_related("stage_entries")[:300]:
         last = max(p.stage_entries.all(), key=lambda e: (e.effective_on, e.seq))
         assert (p.stage, p.stage_on) == (last.stage, last.effective_on)
+    # Each project has exactly one entry in effect on any day after it entered the pipeline.
+    day = dt.date(2021, 6, 30)
+    assert (
+        Project.objects.in_effect_on(day).count()
+        == Project.objects.filter(entered_on__lte=day).count()
+    )
+    for p in Project.objects.filter(signed_on__isnull=False)[:50]:
+        first = min(
+            e.effective_on
+            for e in p.stage_entries.all()
+            if e.stage in ("signed", "landed", "construction", "operating")
+        )
+        assert p.signed_on == first
     assert main(["demo", "--if-empty"]) == 0
     assert "未加载" in capsys.readouterr().out
     assert Project.objects.count() == 300
