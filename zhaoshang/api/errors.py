@@ -8,18 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from zhaoshang.figures.capital import MissingRateError
+from zhaoshang.projects.forms import validation_messages
 
 
 class InvalidInput(Exception):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__("输入有误")
         self.errors = errors
-
-
-def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
 
 
 def install(api: NinjaAPI) -> None:

@@ -22,9 +22,11 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Q,
     Sum,
 )
 from django.db.models.functions import Cast, Round
+from django.utils import timezone
 
 from zhaoshang.figures.tally import BUCKETS, FLOW_STAGES, Snapshot, Tally, from_scaled
 from zhaoshang.lib.money import WAN_PLACES
@@ -42,7 +44,7 @@ BUCKET_OF_STAGE: dict[str, str] = {
 assert set(BUCKET_OF_STAGE) == set(RANK) and set(BUCKET_OF_STAGE.values()) == set(BUCKETS)
 
 
-def exact_sum(field: str) -> Sum:
+def exact_sum(field: str, filter: Q | None = None) -> Sum:
     """Sum of a money column, exact on SQLite too.
 
     SQLite keeps decimals as binary floats and sums them in floating point; scaling each
@@ -51,7 +53,7 @@ def exact_sum(field: str) -> Sum:
     scaled = Round(
         Cast(F(field), DecimalField(max_digits=20, decimal_places=WAN_PLACES)) * 10**WAN_PLACES
     )
-    return Sum(Cast(scaled, BigIntegerField()))
+    return Sum(Cast(scaled, BigIntegerField()), filter=filter)
 
 
 def _group_key(row: dict[str, Any], group_by: str | None) -> Any:
@@ -61,17 +63,22 @@ def _group_key(row: dict[str, Any], group_by: str | None) -> Any:
 def snapshot_rows(
     projects: ProjectQuerySet, as_of: date, group_by: str | None = None
 ) -> dict[Any, Snapshot]:
-    """The snapshot of each group (`group_by` a Project field such as "chain_id")."""
-    keys = ["stage_entries__stage", *([group_by] if group_by else [])]
-    rows = (
-        projects.in_effect_on(as_of)
-        .order_by()
-        .values(*keys)
+    """The snapshot of each group (`group_by` a Project field such as "chain_id").
+
+    From today on, the entry in effect is every project's latest (no entry is dated in the
+    future), so the project's own derived `stage` answers without touching the history."""
+    if as_of >= timezone.localdate():
+        stage_key, rows = "stage", projects
+    else:
+        stage_key, rows = "stage_entries__stage", projects.in_effect_on(as_of)
+    grouped = (
+        rows.order_by()
+        .values(stage_key, *([group_by] if group_by else []))
         .annotate(n=Count("pk"), scaled=exact_sum("total_investment"))
     )
     buckets: dict[Any, dict[str, Tally]] = defaultdict(dict)
-    for row in rows:
-        bucket = BUCKET_OF_STAGE.get(row["stage_entries__stage"])
+    for row in grouped:
+        bucket = BUCKET_OF_STAGE.get(row[stage_key])
         if bucket is None:  # dropped on that day
             continue
         group = buckets[_group_key(row, group_by)]
@@ -92,17 +99,26 @@ def flow_rows(
     projects: ProjectQuerySet, start: date, end: date, group_by: str | None = None
 ) -> dict[Any, dict[str, Tally]]:
     """For each group, the projects that reached signed / landed / construction /
-    operating between `start` and `end` inclusive."""
-    result: dict[Any, dict[str, Tally]] = defaultdict(dict)
-    measures = {"n": Count("pk"), "scaled": exact_sum("total_investment")}
+    operating between `start` and `end` inclusive (one pass: conditional aggregates)."""
+    measures: dict[str, Any] = {}
     for stage in FLOW_STAGES:
-        reached = reached_in(projects, stage, start, end).order_by()
-        if group_by:
-            rows = list(reached.values(group_by).annotate(**measures))
-        else:
-            rows = [reached.aggregate(**measures)]
-        for row in rows:
-            result[_group_key(row, group_by)][stage] = Tally(row["n"], from_scaled(row["scaled"]))
+        reached = Q(**{f"{stage}_on__gte": start, f"{stage}_on__lte": end})
+        measures[f"{stage}_n"] = Count("pk", filter=reached)
+        measures[f"{stage}_scaled"] = exact_sum("total_investment", filter=reached)
+    base = projects.order_by()
+    if group_by:
+        rows = list(base.values(group_by).annotate(**measures))
+    else:
+        rows = [base.aggregate(**measures)]
+    result: dict[Any, dict[str, Tally]] = {}
+    for row in rows:
+        tallies = {
+            stage: Tally(row[f"{stage}_n"], from_scaled(row[f"{stage}_scaled"]))
+            for stage in FLOW_STAGES
+            if row[f"{stage}_n"]
+        }
+        if tallies:
+            result[_group_key(row, group_by)] = tallies
     return result
 
 

@@ -91,3 +91,34 @@ def can_write_unit(user: User | AnonymousUser | None, unit: Unit) -> bool:
     if active is None or not can_write(active):
         return False
     return active.is_superuser or unit.is_within(scope_unit(active))
+
+
+def scope_choices(user: User | AnonymousUser | None, max_depth: int = 2) -> QuerySet[Unit]:
+    """Units a user can pick as a dashboard scope: their scope root and the administrative
+    units and parks up to `max_depth` levels under it."""
+    active = _active_user(user)
+    if active is None:
+        return Unit.objects.none()
+    root = scope_unit(active)
+    units = units_in_scope(active).filter(path__startswith=root.path)
+    allowed = [u.pk for u in units.exclude(kind=UnitKind.DEPARTMENT).only("path")
+               if u.depth - root.depth <= max_depth]  # fmt: skip
+    return Unit.objects.filter(pk__in=allowed).order_by("path")
+
+
+def projects_owned_under(user: User | AnonymousUser | None, unit: Unit) -> Q | None:
+    """The filter of projects owned under `unit` that the user may read (None: all).
+    Within a user's own scope, ownership already implies visibility — except for a
+    department, which sees only what it is responsible for."""
+    from zhaoshang.org.models import Unit as UnitModel
+
+    owned = Q(unit_id__in=UnitModel.objects.subtree(unit).values("id"))
+    active = _active_user(user)
+    if active is None:
+        return Q(pk__in=[])
+    if active.is_superuser:
+        return owned
+    if active.role != Role.DEPARTMENT and unit.is_within(scope_unit(active)):
+        return owned
+    read = project_read_q(active)
+    return owned & read if read is not None else owned

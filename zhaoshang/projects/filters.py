@@ -11,7 +11,14 @@ from django.db.models import Q
 
 from zhaoshang.figures.pipeline import BUCKET_OF_STAGE, reached_in
 from zhaoshang.org.models import Unit, UnitKind
-from zhaoshang.projects.models import Channel, IndustryChain, Project, ProjectKind, ProjectTag
+from zhaoshang.projects.models import (
+    CapitalArrival,
+    Channel,
+    IndustryChain,
+    Project,
+    ProjectKind,
+    ProjectTag,
+)
 from zhaoshang.projects.querysets import ProjectQuerySet
 from zhaoshang.projects.stages import Stage
 
@@ -26,7 +33,8 @@ SORTS = {
 }
 FLOW_CHOICES = [("signed", "签约"), ("landed", "落地"), ("construction", "开工"),
                 ("operating", "投产")]  # fmt: skip
-BUCKET_CHOICES = [("lead", "线索"), ("signed", "已签约"), ("landed", "落地"), ("total", "合计")]
+BUCKET_CHOICES = [("lead", "线索"), ("signed", "已签约"), ("landed", "落地"),
+                  ("signed_up", "已签约及落地"), ("total", "合计")]  # fmt: skip
 
 
 def _subtree(field: str) -> Any:
@@ -73,6 +81,9 @@ class ProjectFilter(filters.FilterSet):
     reached = filters.ChoiceFilter(label="达到阶段", choices=FLOW_CHOICES, method="noop")
     period_from = filters.DateFilter(label="期间起", method="noop")
     period_to = filters.DateFilter(label="期间止", method="noop")
+    arrival_from = filters.DateFilter(label="到资期间起", method="noop")
+    arrival_to = filters.DateFilter(label="到资期间止", method="noop")
+    arrival_foreign = filters.BooleanFilter(label="外资到资", method="noop")
     sort = filters.ChoiceFilter(label="排序", choices=list(SORTS.items()), method="noop")
 
     class Meta:
@@ -106,11 +117,19 @@ class ProjectFilter(filters.FilterSet):
             qs = in_bucket(qs, data["as_of"], data["bucket"])
         if data.get("reached") and data.get("period_from") and data.get("period_to"):
             qs = reached_in(qs, data["reached"], data["period_from"], data["period_to"])
+        if data.get("arrival_from") and data.get("arrival_to"):
+            arrived = CapitalArrival.objects.filter(
+                arrived_on__gte=data["arrival_from"], arrived_on__lte=data["arrival_to"]
+            )
+            if data.get("arrival_foreign"):
+                arrived = arrived.filter(is_foreign=True)
+            qs = qs.filter(pk__in=arrived.values("project_id"))
         sort = data.get("sort") or "-entered_on"
         return qs.order_by(sort, "-id")
 
 
 def in_bucket(qs: ProjectQuerySet, as_of: Any, bucket: str) -> ProjectQuerySet:
     """Projects counted in a snapshot bucket on `as_of` ("total": in any bucket)."""
-    stages = [s for s, b in BUCKET_OF_STAGE.items() if bucket in (b, "total")]
-    return qs.with_stage_on(as_of).filter(stage_as_of__in=stages)
+    wanted = {"total": {"lead", "signed", "landed"}, "signed_up": {"signed", "landed"}}
+    buckets = wanted.get(bucket, {bucket})
+    return qs.in_effect_on(as_of, [s for s, b in BUCKET_OF_STAGE.items() if b in buckets])

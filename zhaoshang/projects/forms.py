@@ -7,11 +7,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company
 from zhaoshang.org.access import units_in_scope
-from zhaoshang.org.models import Unit, UnitKind
+from zhaoshang.org.models import UnitKind
 from zhaoshang.projects.models import Currency, Project
 from zhaoshang.projects.stages import SignKind, Stage
 
@@ -145,5 +146,8 @@ def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
     return {field: [str(m) for m in msgs] for field, msgs in form.errors.items()}
 
 
-def unit_by_code(code: str) -> Unit | None:
-    return Unit.objects.filter(code=code).first()
+def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
+    """A service's refusal as {field: [messages]}, like `form_errors`."""
+    if hasattr(exc, "error_dict"):
+        return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}

@@ -23,6 +23,11 @@ class ProjectQuerySet(models.QuerySet[Any]):
         q = access.project_write_q(user)
         return self if q is None else self.filter(q)
 
+    def visible_under(self, user: Any, unit: Unit) -> ProjectQuerySet:
+        """Projects owned under `unit` that `user` may read (a dashboard's scope)."""
+        q = access.projects_owned_under(user, unit)
+        return self if q is None else self.filter(q)
+
     def in_unit(self, unit: Unit) -> ProjectQuerySet:
         """Projects owned by the unit or anything under it."""
         from zhaoshang.org.models import Unit
@@ -39,6 +44,16 @@ class ProjectQuerySet(models.QuerySet[Any]):
         if stages is not None:
             span &= Q(stage_entries__stage__in=stages)
         return self.filter(span)  # one filter() call: one join, the same entry for every test
+
+    def live_on(self, as_of: date) -> ProjectQuerySet:
+        """Projects in the pipeline on `as_of`: entered by then and not dropped that day."""
+        from django.utils import timezone
+
+        from zhaoshang.projects.stages import LIVE_STAGES, Stage
+
+        if as_of >= timezone.localdate():  # the latest entry is the one in effect
+            return self.exclude(stage=Stage.DROPPED)
+        return self.in_effect_on(as_of, list(LIVE_STAGES))
 
     def with_stage_on(self, as_of: date) -> ProjectQuerySet:
         """Annotate `stage_as_of`: the stage in effect on `as_of` (None before the first entry)."""

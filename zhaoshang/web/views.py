@@ -1,30 +1,32 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from zhaoshang.figures.pipeline import pipeline_snapshot
-from zhaoshang.figures.tally import BUCKET_LABELS, BUCKETS
-from zhaoshang.org.access import scope_unit
+from zhaoshang.figures.dashboard import dashboard_build
+from zhaoshang.figures.periods import period_from_params
+from zhaoshang.org.access import scope_choices, scope_unit
 from zhaoshang.projects.models import Project
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's scope at a glance: the pipeline snapshot as of today."""
+    """驾驶舱: the figures of a scope and a period, each one linked to its projects."""
     today = timezone.localdate()
-    projects = Project.objects.visible_to(request.user)
-    snapshot = pipeline_snapshot(projects=projects, as_of=today)
-    rows = [(BUCKET_LABELS[b], snapshot.bucket(b)) for b in BUCKETS]
-    recent = projects.select_related("unit", "investor").order_by("-stage_on", "-id")[:20]
-    context = {
-        "snapshot": snapshot,
-        "rows": rows,
-        "recent": recent,
-        "scope": scope_unit(request.user),  # type: ignore[arg-type]
-    }  # type: ignore[arg-type]
-    return render(request, "web/home.html", context)
+    choices = list(scope_choices(request.user))
+    code = request.GET.get("unit")
+    scope = next((u for u in choices if u.code == code), None) if code else None
+    if code and scope is None:
+        raise Http404("没有找到该单位")
+    scope = scope or scope_unit(request.user)  # type: ignore[arg-type]
+    period = period_from_params(request.GET, today)
+    projects = Project.objects.visible_under(request.user, scope)
+    board = dashboard_build(projects=projects, scope=scope, period=period)
+    return render(request, "web/dashboard.html", {
+        "board": board, "choices": choices, "today": today,
+        "years": range(today.year, today.year - 10, -1), "months": range(1, 13),
+    })  # fmt: skip
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -4,12 +4,18 @@ from decimal import Decimal
 
 from django import template
 
-from zhaoshang.lib.money import format_yi
+from zhaoshang.lib.money import format_yi, plain
 
 register = template.Library()
 
 
 @register.filter
-def yi(wan: Decimal | None) -> str:
-    """万元 → "1947.6亿元" with exactly the digits the amount has."""
-    return format_yi(wan)
+def yi(wan: Decimal | None, unit: str = "亿元") -> str:
+    """万元 → "1947.6亿元" (万美元 → "亿美元") with exactly the digits the amount has."""
+    return format_yi(wan, unit)
+
+
+@register.filter
+def wan(value: Decimal | None) -> str:
+    """An amount in 万 as typed: 1200.25, not 1200.2500."""
+    return "—" if value is None else plain(value)

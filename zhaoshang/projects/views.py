@@ -1,0 +1,202 @@
+"""Project pages: fetch through the access rule, bind a form, call one service, respond."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from zhaoshang.figures.pipeline import exact_sum
+from zhaoshang.figures.tally import from_scaled
+from zhaoshang.org.access import can_write
+from zhaoshang.projects import history
+from zhaoshang.projects.export import projects_xlsx
+from zhaoshang.projects.filters import ProjectFilter
+from zhaoshang.projects.forms import (
+    ArrivalForm,
+    ProjectForm,
+    StageMoveForm,
+    form_errors,
+    validation_messages,
+)
+from zhaoshang.projects.models import Project
+from zhaoshang.projects.selectors import get_project_for_user
+from zhaoshang.projects.services import (
+    OutOfOrderError,
+    capital_arrival_record,
+    project_move_to_stage,
+    project_save,
+)
+from zhaoshang.projects.stages import Stage
+
+PAGE_SIZE = 50
+LIST_RELATED = ["unit", "region", "park", "investor", "chain", "channel"]
+
+
+def _filtered(request: HttpRequest) -> ProjectFilter:
+    qs = Project.objects.visible_to(request.user).select_related(*LIST_RELATED)
+    return ProjectFilter(request.GET, queryset=qs, user=request.user)
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    found = _filtered(request)
+    projects = found.qs if found.is_valid() else Project.objects.none()
+    if request.GET.get("export") == "xlsx":
+        return _export(request, projects)
+    totals = projects.order_by().aggregate(n=Count("pk"), scaled=exact_sum("total_investment"))
+    paginator = Paginator(projects, PAGE_SIZE)
+    paginator.count = totals["n"]  # already counted with the total: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "projects/list.html", {
+        "filter": found, "page": page, "count": totals["n"],
+        "amount": from_scaled(totals["scaled"]), "can_write": can_write(request.user),
+    })  # fmt: skip
+
+
+def _export(request: HttpRequest, projects: Any) -> HttpResponse:
+    today = timezone.localdate()
+    note = f"导出时间:{timezone.localtime():%Y-%m-%d %H:%M};筛选条件:{request.GET.urlencode()}"
+    data = projects_xlsx(projects.iterator(chunk_size=2000), title="招商项目清单", note=note)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"projects-{today:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def project_detail(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_project_for_user(request.user, code)
+    writable = Project.objects.writable_by(request.user).filter(pk=project.pk).exists()
+    return render(request, "projects/detail.html", {
+        "project": project,
+        "entries": project.stage_entries.select_related("recorded_by").order_by(
+            "effective_on", "seq", "id"
+        ),
+        "arrivals": project.arrivals.select_related("recorded_by"),
+        "changes": history.project_changes(project),
+        "writable": writable,
+        "move_form": StageMoveForm(initial={"effective_on": timezone.localdate()}),
+        "arrival_form": ArrivalForm(initial={"arrived_on": timezone.localdate()}),
+    })  # fmt: skip
+
+
+def project_create(request: HttpRequest) -> HttpResponse:
+    if not can_write(request.user):
+        raise PermissionDenied("无权登记项目")
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = project_save(data=form.cleaned_data, actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, f"已登记项目 {project.code}")
+            return redirect("project_detail", code=project.code)
+    return render(request, "projects/form.html", {"form": form, "title": "登记项目"})
+
+
+def project_edit(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_project_for_user(request.user, code, write=True)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project_save(data=form.cleaned_data, actor=request.user, project=project)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("project_detail", code=code)
+    return render(request, "projects/form.html", {
+        "form": form, "title": f"修改项目 {project.code}", "project": project,
+    })  # fmt: skip
+
+
+def project_move(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_project_for_user(request.user, code, write=True)
+    form = StageMoveForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project_move_to_stage(project=project, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except OutOfOrderError as exc:
+            _attach_errors(form, exc)
+            form.fields["confirm_out_of_order"].widget.attrs["data-needed"] = "1"
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "阶段已更新")
+            return redirect("project_detail", code=code)
+    return render(request, "projects/move.html", {"form": form, "project": project})
+
+
+def arrival_create(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_project_for_user(request.user, code, write=True)
+    form = ArrivalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            capital_arrival_record(project=project, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, "已登记到资")
+            return redirect("project_detail", code=code)
+    return render(request, "projects/arrival.html", {"form": form, "project": project})
+
+
+def _attach_errors(form: Any, exc: ValidationError) -> None:
+    """A service's refusal shown next to the field it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+KANBAN_STAGES = list(Stage.values)
+CARDS_PER_COLUMN = 30
+
+
+def kanban(request: HttpRequest) -> HttpResponse:
+    """Columns by current stage. Counts and totals are aggregated in the database over the
+    whole filtered set; the cards are the most recent of each column."""
+    found = _filtered(request)
+    projects = found.qs if found.is_valid() else Project.objects.none()
+    totals = {
+        row["stage"]: (row["n"], from_scaled(row["scaled"]))
+        for row in projects.order_by()
+        .values("stage")
+        .annotate(n=Count("pk"), scaled=exact_sum("total_investment"))
+    }
+    columns = []
+    for stage in KANBAN_STAGES:
+        n, amount = totals.get(stage, (0, from_scaled(0)))
+        cards = projects.filter(stage=stage).order_by("-stage_on", "-id")[:CARDS_PER_COLUMN]
+        columns.append({"stage": stage, "label": Stage(stage).label, "count": n,
+                        "amount": amount, "cards": cards})  # fmt: skip
+    return render(request, "projects/kanban.html", {
+        "filter": found, "columns": columns, "can_write": can_write(request.user),
+        "today": timezone.localdate(), "stages": Stage.choices,
+    })  # fmt: skip
+
+
+def kanban_move(request: HttpRequest) -> JsonResponse:
+    """A card dropped on a column: the same stage form and service as the project page."""
+    if request.method != "POST":
+        return JsonResponse({"detail": "只接受 POST"}, status=405)
+    project = get_project_for_user(request.user, request.POST.get("code", ""), write=True)
+    form = StageMoveForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form_errors(form)}, status=422)
+    try:
+        project_move_to_stage(project=project, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    except OutOfOrderError as exc:
+        return JsonResponse({"errors": exc.message_dict, "confirm": True}, status=422)
+    except ValidationError as exc:
+        return JsonResponse({"errors": validation_messages(exc)}, status=422)
+    return JsonResponse({"code": project.code, "stage": form.cleaned_data["stage"]})

@@ -1,0 +1,49 @@
+"""Small page pieces: form fields in Bootstrap dress, query strings that keep filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def bs(field: forms.BoundField) -> SafeString:
+    """A field's widget with the Bootstrap class and its invalid state."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag(takes_context=True)
+def query(context: Any, **changes: Any) -> str:
+    """The current query string with some parameters changed ("" or None removes one)."""
+    params: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in ("", None):
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def drill(**params: Any) -> str:
+    """A link to the project list behind a figure."""
+    q = QueryDict(mutable=True)
+    for key, value in params.items():
+        if value not in ("", None):
+            q[key] = str(value)
+    return format_html("/projects/?{}", q.urlencode())
