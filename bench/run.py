@@ -65,6 +65,45 @@ def baseline_insert(n: int) -> float:
     return took
 
 
+PAGE_TARGETS = {"dashboard (whole city, last year)": 0.5, "project list, first page": 0.2,
+                "kanban (columns and totals)": 0.3}  # fmt: skip
+
+
+def page_measures(floor: float) -> list[str]:
+    """Server time of the pages a city administrator opens first (in-process client:
+    routing, queries and template rendering; no network)."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.test import Client
+
+    from zhaoshang.org.models import Role, Unit, User
+
+    settings.ALLOWED_HOSTS.append("testserver")
+    user, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"unit": Unit.objects.get(code="350100"),
+                                          "role": Role.CITY_ADMIN},
+    )  # fmt: skip
+    client = Client()
+    client.force_login(user)
+    last_year = dt.date.today().year - 1
+    urls = {
+        "dashboard (whole city, last year)": f"/?period=year&year={last_year}",
+        "project list, first page": "/projects/",
+        "kanban (columns and totals)": "/kanban/",
+    }
+    out = []
+    for name, url in urls.items():
+        assert client.get(url).status_code == 200, url
+        took = timed(lambda u=url: client.get(u), repeat=5)
+        verdict = "ok" if took <= PAGE_TARGETS[name] else "OVER TARGET"
+        out.append(
+            f"| {name} (target ≤ {PAGE_TARGETS[name] * 1000:.0f} ms: {verdict}) | "
+            f"{took:.3f} | COUNT+SUM over all projects | {floor:.4f} | {took / floor:.1f}× |"
+        )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--projects", type=int, default=100_000)
@@ -77,6 +116,7 @@ def main() -> None:
             Path(f"{db_file}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
+    os.environ["ZHAOSHANG_PLAIN_STATIC"] = "1"  # pages render without collectstatic
     import django
 
     django.setup()
@@ -146,6 +186,7 @@ def main() -> None:
             f"| {name} | {took:.3f} | COUNT+SUM over all projects | {floor:.4f} | "
             f"{took / floor:.1f}× |"
         )
+    lines += page_measures(floor)
     report = "\n".join(lines)
     print(report)
     with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as fh:
