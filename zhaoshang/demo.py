@@ -414,6 +414,8 @@ def load_demo(
         counts["arrivals"] += len(arrivals)
         if progress:
             progress(size)
+    with connection.cursor() as cursor:  # fresh statistics after a bulk load: better plans
+        cursor.execute("ANALYZE")
     return counts
 
 

@@ -12,7 +12,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 
 from zhaoshang.figures.pipeline import exact_sum
 from zhaoshang.figures.tally import ZERO, from_scaled
@@ -48,37 +47,41 @@ def _convert(amount: Decimal, rate: Decimal, to: str) -> Decimal:
 
 
 def capital_figures(*, projects: ProjectQuerySet, start: date, end: date) -> CapitalFigures:
-    rows = list(
+    by_day = (
         CapitalArrival.objects.filter(
             project__in=projects.values("pk"), arrived_on__gte=start, arrived_on__lte=end
         )
-        .annotate(month=TruncMonth("arrived_on"))
         .order_by()
-        .values("month", "currency", "is_foreign")
+        .values("arrived_on", "currency", "is_foreign")
         .annotate(scaled=exact_sum("amount"), n=Count("pk"))
     )
-    months_needing_rate = {
-        r["month"]
-        for r in rows
-        if r["currency"] == Currency.USD or (r["is_foreign"] and r["currency"] == Currency.CNY)
+    # Folded into months here: grouping by day keeps date functions out of the SQL.
+    months: dict[tuple[date, str, bool], list[int]] = {}
+    for r in by_day:
+        acc = months.setdefault((r["arrived_on"].replace(day=1), r["currency"], r["is_foreign"]),
+                                [0, 0])  # fmt: skip
+        acc[0] += r["scaled"] or 0
+        acc[1] += r["n"]
+    needing_rate = {
+        month
+        for month, currency, foreign in months
+        if currency == Currency.USD or (foreign and currency == Currency.CNY)
     }
-    rates = dict(
-        FxRate.objects.filter(month__in=months_needing_rate).values_list("month", "cny_per_usd")
-    )
-    missing = sorted(months_needing_rate - set(rates))
+    rates = dict(FxRate.objects.filter(month__in=needing_rate).values_list("month", "cny_per_usd"))
+    missing = sorted(needing_rate - set(rates))
     if missing:
         raise MissingRateError(missing)
     cny = usd = ZERO
     count = 0
-    for r in rows:
-        amount, month = from_scaled(r["scaled"]), r["month"]
-        count += r["n"]
-        if r["currency"] == Currency.CNY:
+    for (month, currency, foreign), (scaled, n) in months.items():
+        amount = from_scaled(scaled)
+        count += n
+        if currency == Currency.CNY:
             cny += amount
-            if r["is_foreign"]:
+            if foreign:
                 usd += _convert(amount, rates[month], Currency.USD)
         else:
             cny += _convert(amount, rates[month], Currency.CNY)
-            if r["is_foreign"]:
+            if foreign:
                 usd += amount
     return CapitalFigures(arrived_cny_wan=cny, foreign_usd_wan=usd, arrivals=count)

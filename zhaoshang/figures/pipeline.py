@@ -20,12 +20,11 @@ from typing import Any
 from django.db.models import (
     BigIntegerField,
     Count,
-    DecimalField,
     F,
+    Func,
     Q,
     Sum,
 )
-from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from zhaoshang.figures.tally import BUCKETS, FLOW_STAGES, Snapshot, Tally, from_scaled
@@ -44,16 +43,20 @@ BUCKET_OF_STAGE: dict[str, str] = {
 assert set(BUCKET_OF_STAGE) == set(RANK) and set(BUCKET_OF_STAGE.values()) == set(BUCKETS)
 
 
+class _WholeYuan(Func):
+    """An amount in 万元 as an integer number of yuan: ROUND(x × 10⁴) cast to an integer."""
+
+    template = f"CAST(ROUND(%(expressions)s * {10**WAN_PLACES}) AS BIGINT)"
+    output_field = BigIntegerField()
+
+
 def exact_sum(field: str, filter: Q | None = None) -> Sum:
     """Sum of a money column, exact on SQLite too.
 
     SQLite keeps decimals as binary floats and sums them in floating point; scaling each
     value to whole yuan (×10⁴, rounded — exact for 15 significant digits) and summing
     integers gives the exact total on both databases. Read it back with `from_scaled`."""
-    scaled = Round(
-        Cast(F(field), DecimalField(max_digits=20, decimal_places=WAN_PLACES)) * 10**WAN_PLACES
-    )
-    return Sum(Cast(scaled, BigIntegerField()), filter=filter)
+    return Sum(_WholeYuan(F(field)), filter=filter)
 
 
 def _group_key(row: dict[str, Any], group_by: str | None) -> Any:
@@ -105,7 +108,10 @@ def flow_rows(
         reached = Q(**{f"{stage}_on__gte": start, f"{stage}_on__lte": end})
         measures[f"{stage}_n"] = Count("pk", filter=reached)
         measures[f"{stage}_scaled"] = exact_sum("total_investment", filter=reached)
-    base = projects.order_by()
+    any_reached = Q()
+    for stage in FLOW_STAGES:  # narrow to the projects that can count (indexed ranges)
+        any_reached |= Q(**{f"{stage}_on__gte": start, f"{stage}_on__lte": end})
+    base = projects.filter(any_reached).order_by()
     if group_by:
         rows = list(base.values(group_by).annotate(**measures))
     else:

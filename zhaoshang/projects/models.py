@@ -210,7 +210,11 @@ class Project(models.Model):
         verbose_name = _("项目")
         verbose_name_plural = _("项目")
         ordering = ["-entered_on", "-id"]
-        indexes = [models.Index(fields=["unit", "stage"], name="project_unit_stage")]
+        indexes = [
+            models.Index(fields=["unit", "stage"], name="project_unit_stage"),
+            models.Index(fields=["stage", "stage_on"], name="project_stage_on"),
+            models.Index(fields=["total_investment"], name="project_amount"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -293,8 +297,11 @@ class StageEntry(RecordedRow):
             models.Index(
                 fields=["project", "in_effect", "effective_on", "seq"], name="stage_entry_asof"
             ),
+            # The snapshot of a past day reads only this index (effective_on ≤ D < valid_until).
             models.Index(
-                fields=["in_effect", "effective_on", "valid_until"], name="stage_entry_span"
+                fields=["effective_on", "valid_until", "stage", "project"],
+                name="stage_entry_span",
+                condition=Q(in_effect=True),
             ),
         ]
         constraints = [

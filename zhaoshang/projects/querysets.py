@@ -53,7 +53,9 @@ class ProjectQuerySet(models.QuerySet[Any]):
 
         if as_of >= timezone.localdate():  # the latest entry is the one in effect
             return self.exclude(stage=Stage.DROPPED)
-        return self.in_effect_on(as_of, list(LIVE_STAGES))
+        # A correlated lookup per project rather than a join: with an ORDER BY … LIMIT
+        # (the largest projects) the database stops after the first few matches.
+        return self.with_stage_on(as_of).filter(stage_as_of__in=list(LIVE_STAGES))
 
     def with_stage_on(self, as_of: date) -> ProjectQuerySet:
         """Annotate `stage_as_of`: the stage in effect on `as_of` (None before the first entry)."""
