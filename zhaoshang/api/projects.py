@@ -79,6 +79,13 @@ def filtered_projects(request: HttpRequest) -> Any:
     return found.qs
 
 
+def _valid(form: Any) -> dict[str, Any]:
+    """The cleaned data of a bound form without its file fields; 422 when invalid."""
+    if not form.is_valid():
+        raise InvalidInput(form_errors(form))
+    return {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
+
+
 def _writable(request: HttpRequest, code: str) -> Project:
     """404 when the project is not visible; 403 when visible but not the user's to change."""
     project = get_project_for_user(request.user, code)
@@ -144,10 +151,7 @@ def project_update(request: HttpRequest, code: str, payload: ProjectIn) -> Any:
              422: Errors}, summary="阶段变更")  # fmt: skip
 def project_move(request: HttpRequest, code: str, payload: StageMoveIn) -> Any:
     project = _writable(request, code)
-    form = StageMoveForm(data=payload.dict())
-    if not form.is_valid():
-        raise InvalidInput(form_errors(form))
-    data = {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
+    data = _valid(StageMoveForm(data=payload.dict()))
     return Status(201, project_move_to_stage(project=project, actor=request.user, **data))  # type: ignore[arg-type]
 
 
@@ -155,8 +159,5 @@ def project_move(request: HttpRequest, code: str, payload: StageMoveIn) -> Any:
              422: Errors}, summary="登记到资")  # fmt: skip
 def project_arrival(request: HttpRequest, code: str, payload: ArrivalIn) -> Any:
     project = _writable(request, code)
-    form = ArrivalForm(data=payload.dict())
-    if not form.is_valid():
-        raise InvalidInput(form_errors(form))
-    data = {k: v for k, v in form.cleaned_data.items() if k != "evidence"}
+    data = _valid(ArrivalForm(data=payload.dict()))
     return Status(201, capital_arrival_record(project=project, actor=request.user, **data))  # type: ignore[arg-type]

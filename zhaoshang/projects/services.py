@@ -194,6 +194,15 @@ def _attach(row: Any, field: str, evidence: File | None) -> None:
         getattr(row, field).save(evidence.name, evidence, save=False)
 
 
+def _record_entry(*, project: Project, evidence: File | None, **fields: Any) -> StageEntry:
+    """Write one history row (with its evidence) and rederive the project from its history."""
+    entry = StageEntry(project=project, **fields)
+    _attach(entry, "evidence", evidence)
+    entry.save()
+    _refresh_stage_cache(project)
+    return entry
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -238,19 +247,10 @@ def project_create(
     project.save()
     for key, values in m2m.items():
         getattr(project, key).set(values)
-    entry = StageEntry(
-        project=project,
-        seq=1,
-        stage=stage,
-        sign_kind=sign_kind,
-        effective_on=effective_on,
-        note=note,
-        source=source,
-        recorded_by=actor,
-    )
-    _attach(entry, "evidence", evidence)
-    entry.save()
-    _refresh_stage_cache(project)
+    _record_entry(
+        project=project, evidence=evidence, seq=1, stage=stage, sign_kind=sign_kind,
+        effective_on=effective_on, note=note, source=source, recorded_by=actor,
+    )  # fmt: skip
     return project
 
 
@@ -316,21 +316,11 @@ def project_move_to_stage(
     flagged = _confirm_order(
         _history_if(project, None, (effective_on, seq, stage)), confirm_out_of_order
     )
-    entry = StageEntry(
-        project=project,
-        seq=seq,
-        stage=stage,
-        sign_kind=sign_kind,
-        effective_on=effective_on,
-        note=note,
-        source=source,
-        recorded_by=actor,
+    return _record_entry(
+        project=project, evidence=evidence, seq=seq, stage=stage, sign_kind=sign_kind,
+        effective_on=effective_on, note=note, source=source, recorded_by=actor,
         out_of_order=flagged,
-    )
-    _attach(entry, "evidence", evidence)
-    entry.save()
-    _refresh_stage_cache(project)
-    return entry
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -369,22 +359,11 @@ def stage_entry_correct(
         _history_if(project, entry, (new_date, entry.seq, new_stage)), confirm_out_of_order
     )
     StageEntry.objects.filter(pk=entry.pk).update(in_effect=False)
-    correction = StageEntry(
-        project=project,
-        seq=entry.seq,
-        stage=new_stage,
-        sign_kind=new_kind,
-        effective_on=new_date,
-        action=EntryAction.CORRECTION,
-        corrects=entry,
-        note=note,
-        recorded_by=actor,
-        out_of_order=flagged,
-    )
-    _attach(correction, "evidence", evidence)
-    correction.save()
-    _refresh_stage_cache(project)
-    return correction
+    return _record_entry(
+        project=project, evidence=evidence, seq=entry.seq, stage=new_stage,
+        sign_kind=new_kind, effective_on=new_date, action=EntryAction.CORRECTION,
+        corrects=entry, note=note, recorded_by=actor, out_of_order=flagged,
+    )  # fmt: skip
 
 
 @transaction.atomic
