@@ -268,3 +268,13 @@ def test_admin_lists_only_the_scope(client, units, two_districts):
     client.force_login(officer)
     html = client.get("/admin/projects/project/").content.decode()
     assert "长乐数据中心项目" in html and "福清不锈钢项目" not in html
+
+
+def test_five_wrong_passwords_lock_the_account_from_that_address(client, owner):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": owner.username, "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": owner.username, "password": PASSWORD})
+    assert locked.status_code == 429 and "已暂时锁定" in locked.content.decode()
+    other_address = client.post("/accounts/login/", {"username": owner.username, "password": PASSWORD},
+                                REMOTE_ADDR="10.0.0.9")
+    assert other_address.status_code == 302  # no global lockout
