@@ -275,6 +275,9 @@ def test_five_wrong_passwords_lock_the_account_from_that_address(client, owner):
         client.post("/accounts/login/", {"username": owner.username, "password": "wrong"})
     locked = client.post("/accounts/login/", {"username": owner.username, "password": PASSWORD})
     assert locked.status_code == 429 and "已暂时锁定" in locked.content.decode()
-    other_address = client.post("/accounts/login/", {"username": owner.username, "password": PASSWORD},
-                                REMOTE_ADDR="10.0.0.9")
+    other_address = client.post(
+        "/accounts/login/",
+        {"username": owner.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.9",
+    )
     assert other_address.status_code == 302  # no global lockout
