@@ -52,13 +52,18 @@ class ProjectForm(forms.ModelForm):
     effective_on = forms.DateField(label="入库日期", widget=DateInput())
     investor_name = forms.CharField(
         label="投资方名称", required=False, max_length=200,
-        help_text="投资方不在企业库中时填写,保存时自动匹配或新建企业",
+        help_text="保存时按名称匹配企业库(如“神州优车”与“神州优车(福建)有限公司”为同一家),没有则新建",
     )  # fmt: skip
 
     class Meta:
         model = Project
         fields = PROJECT_FIELDS
+        # Companies and projects are too many for a drop-down (100,000 at a city): the
+        # investor is typed by name (matched or added on save), the parent by its code.
         widgets = {
+            "investor": forms.HiddenInput(),
+            "introducer_company": forms.HiddenInput(),
+            "parent": forms.TextInput(attrs={"placeholder": "如 FZ-2022-0001"}),
             "expected_arrival_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
@@ -76,6 +81,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["introducer_company"].queryset = Company.objects.active()  # type: ignore[attr-defined]
         self.fields["parent"].queryset = Project.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["parent"].to_field_name = "code"  # type: ignore[attr-defined]
+        self.fields["parent"].label = "母项目编号"
+        if self.instance.pk and self.instance.investor_id and not self.is_bound:
+            self.fields["investor_name"].initial = self.instance.investor.name
         if self.instance.pk:  # the first stage is history now: moves go through the stage form
             for name in ("stage", "sign_kind", "effective_on"):
                 del self.fields[name]
@@ -92,8 +100,11 @@ class ProjectForm(forms.ModelForm):
         data = super().clean() or {}
         if data.get("sign_kind") and data.get("stage") != Stage.SIGNED:
             self.add_error("sign_kind", "只有签约阶段才填写签约类型")
-        if data.get("investor") and data.get("investor_name"):
-            self.add_error("investor_name", "已选择投资方,无需再填写名称")
+        investor, typed = data.get("investor"), (data.get("investor_name") or "").strip()
+        if investor and typed == investor.name:
+            data["investor_name"] = ""  # the same company, already chosen
+        elif typed:
+            data["investor"] = None  # a name was typed: it is matched or added on save
         return data
 
 

@@ -281,3 +281,27 @@ def test_five_wrong_passwords_lock_the_account_from_that_address(client, owner):
         REMOTE_ADDR="10.0.0.9",
     )
     assert other_address.status_code == 302  # no global lockout
+
+
+def test_forms_do_not_list_every_company_or_project(client, owner, two_districts):
+    for i in range(30):
+        CompanyFactory(name=f"福州第{i}号科技有限公司")
+    signed_in(client, owner)
+    html = client.get(f"/projects/{two_districts[1].code}/edit/").content.decode()
+    assert "福州第7号科技有限公司" not in html
+    assert 'value="神州优车(福建)有限公司"' in html  # the current investor, by name
+    response = client.post(
+        f"/projects/{two_districts[1].code}/edit/",
+        {
+            "name": "长乐滨海新城项目",
+            "unit": "350112",
+            "total_investment": "30000",
+            "investor": two_districts[1].investor_id,
+            "investor_name": "神州优车",
+            "parent": two_districts[0].code,
+        },
+    )
+    assert response.status_code == 302
+    two_districts[1].refresh_from_db()
+    assert two_districts[1].investor.name == "神州优车(福建)有限公司"  # matched, not added
+    assert two_districts[1].parent == two_districts[0]
