@@ -224,3 +224,36 @@ def test_token_create_prints_the_token_last(owner, capsys):
     assert main(["token", "create", "--username", owner.username]) == 0
     raw = capsys.readouterr().out.split()[-1]
     assert api(raw=raw).get("/api/v1/projects").status_code == 200
+
+
+ROUTES = [
+    ("get", "/api/v1/projects", None),
+    ("get", "/api/v1/projects/{code}", None),
+    (
+        "post",
+        "/api/v1/projects",
+        {"name": "领导不能登记", "unit": "350112", "effective_on": "2022-01-01"},
+    ),
+    ("patch", "/api/v1/projects/{code}", {"name": "领导不能修改"}),
+    ("post", "/api/v1/projects/{code}/stages", {"stage": "signed", "effective_on": "2022-01-01"}),
+    ("post", "/api/v1/projects/{code}/arrivals", {"amount": "1", "arrived_on": "2022-01-01"}),
+    ("get", "/api/v1/companies", None),
+    ("get", "/api/v1/companies/{company}", None),
+    ("get", "/api/v1/units", None),
+    ("get", "/api/v1/figures/snapshot?as_of=2017-07-31", None),
+    ("get", "/api/v1/figures/flows?start=2017-01-01&end=2017-12-31", None),
+]
+
+
+def call(client, method, url, payload):
+    if method == "get":
+        return client.get(url)
+    return getattr(client, method)(url, payload, content_type="application/json")
+
+
+@pytest.mark.parametrize(("method", "route", "payload"), ROUTES)
+def test_every_route_needs_a_token_and_leaders_only_read(method, route, payload, teammate, project):
+    url = route.format(code=project.code, company=project.investor_id)
+    assert call(Client(), method, url, payload).status_code == 401
+    response = call(api(teammate), method, url, payload)
+    assert response.status_code == (200 if method == "get" else 403), response.content
