@@ -5,6 +5,8 @@
     zhaoshang serve [--host H] [--port P]
     zhaoshang user create --username U --unit UNIT --role ROLE --password-stdin
     zhaoshang token create --username U [--name N]
+    zhaoshang import projects FILE [--unit UNIT] [--sheet S] [--as-of DATE] [--dry-run]
+                              [--all-or-nothing] [--json]
     zhaoshang unit add --parent UNIT --name NAME --kind park|department|town
     zhaoshang snapshot --as-of DATE [--unit UNIT] [--json]
     zhaoshang manage ...                   any Django management command
@@ -141,6 +143,51 @@ def cmd_user_create(args: argparse.Namespace) -> None:
     print(f"已创建用户 {user.username}({user.get_role_display()},{user.unit.name})")
 
 
+def cmd_import_projects(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from zhaoshang.intake.importer import import_projects
+    from zhaoshang.intake.layout import find_layout
+    from zhaoshang.intake.sheets import SheetError, read_rows
+
+    path = Path(args.file)
+    try:
+        if args.unit:
+            unit = _unit(args.unit)
+        else:  # the sheet's own "填报单位:…" line
+            filler = find_layout(read_rows(path, sheet=args.sheet)[1]).filler
+            if not filler:
+                raise CliError("请用 --unit 指定导入到哪个单位(表中没有“填报单位”)")
+            unit = _unit(filler)
+        report = import_projects(
+            path=path, unit=unit, as_of=args.as_of, sheet=args.sheet,
+            dry_run=args.dry_run, all_or_nothing=args.all_or_nothing,
+        )  # fmt: skip
+    except (SheetError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        return
+    verb = (
+        "试导入(未写入)" if args.dry_run else ("已导入" if report.written else "未导入(有错误行)")
+    )
+    print(
+        f"{verb}:新增{report.created}个,更新{report.updated}个,未变{report.unchanged}个,"
+        f"拒绝{len(report.rejected)}行,重复{len(report.duplicates)}行"
+    )
+    for r in report.rejected:
+        print(f"  第{r['row']}行 {r['field']}:{r['reason']}")
+    if report.total_row_check and not report.total_row_check["matches"]:
+        check = report.total_row_check
+        stated, summed = check["stated_wan"], check["sum_wan"]
+        print(f"  第{check['row']}行合计与明细不符:合计{stated}万元,明细之和{summed}万元")
+    if report.guessed_years:
+        print(
+            "  以下行的日期没有年份,已按截至日期的年份补全:"
+            + "、".join(map(str, report.guessed_years))
+        )
+
+
 def cmd_token_create(args: argparse.Namespace) -> None:
     from zhaoshang.org.models import User
     from zhaoshang.org.services import token_create
@@ -247,6 +294,19 @@ def build_parser() -> argparse.ArgumentParser:
     tcreate.add_argument("--username", required=True)
     tcreate.add_argument("--name")
     tcreate.set_defaults(func=cmd_token_create)
+
+    imp = sub.add_parser("import", help="导入").add_subparsers(
+        dest="what", required=True, parser_class=_Parser
+    )
+    ip = imp.add_parser("projects", help="导入项目表(.xlsx/.xls/.csv)")
+    ip.add_argument("file")
+    ip.add_argument("--unit", help="导入到的单位;不给时取表中的“填报单位”")
+    ip.add_argument("--sheet", help="工作表名称;默认第一个")
+    ip.add_argument("--as-of", type=_date, help="截至日期:无日期的阶段以此为生效日期")
+    ip.add_argument("--dry-run", action="store_true", help="只检查,不写入")
+    ip.add_argument("--all-or-nothing", action="store_true", help="有任何错误行则全部不导入")
+    ip.add_argument("--json", action="store_true")
+    ip.set_defaults(func=cmd_import_projects)
 
     unit = sub.add_parser("unit", help="单位").add_subparsers(
         dest="action", required=True, parser_class=_Parser

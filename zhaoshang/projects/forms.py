@@ -68,10 +68,12 @@ class ProjectForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, scope: Any = None, **kwargs: Any) -> None:
+        """`user` limits the units and parent projects offered to their scope; an import run
+        from the command line (no user) passes the `scope` units of its city instead."""
         super().__init__(*args, **kwargs)
         self.user = user
-        scope = units_in_scope(user)
+        scope = units_in_scope(user) if scope is None else scope
         for name in UNIT_FIELDS:
             field = self.fields[name]
             field.to_field_name = "code"  # type: ignore[attr-defined]
@@ -79,7 +81,8 @@ class ProjectForm(forms.ModelForm):
         self.fields["unit"].queryset = scope.exclude(kind=UnitKind.DEPARTMENT)  # type: ignore[attr-defined]
         self.fields["investor"].queryset = Company.objects.active()  # type: ignore[attr-defined]
         self.fields["introducer_company"].queryset = Company.objects.active()  # type: ignore[attr-defined]
-        self.fields["parent"].queryset = Project.objects.visible_to(user)  # type: ignore[attr-defined]
+        parents = Project.objects.visible_to(user) if user is not None else Project.objects.all()
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
         self.fields["parent"].to_field_name = "code"  # type: ignore[attr-defined]
         self.fields["parent"].label = "母项目编号"
         if self.instance.pk and self.instance.investor_id and not self.is_bound:

@@ -1,0 +1,399 @@
+"""Importing an office's project sheet (`zhaoshang import projects`).
+
+Each row is read with the parsers of `intake.values`, validated by the same ProjectForm
+as the page and the API, matched against the sheet's earlier rows and the projects
+already recorded, and written through the project services: its dates become the
+effective dates of its history, attributed to the import ("导入自 X.xlsx"), not to the
+person who ran it. The whole import is one transaction; a bad row is rejected with its
+row number (as Excel shows it), field and reason, and the good rows are imported — or
+none with `all_or_nothing`. Importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from zhaoshang.companies.models import Company
+from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold
+from zhaoshang.intake.sheets import read_rows
+from zhaoshang.intake.values import TOTAL_ROW, parse_amount, parse_date, parse_stage
+from zhaoshang.lib.money import plain
+from zhaoshang.lib.names import normalize_company_name, normalize_project_name
+from zhaoshang.lib.uscc import uscc_error
+from zhaoshang.org.models import Unit, UnitKind
+from zhaoshang.projects.forms import ProjectForm, form_errors
+from zhaoshang.projects.models import Channel, IndustryChain, Project
+from zhaoshang.projects.services import EDITABLE_FIELDS, project_move_to_stage, project_save
+from zhaoshang.projects.stages import RANK, Stage
+
+DATE_FIELDS = ("entered_on", "signed_on", "landed_on", "construction_on", "operating_on")
+STAGE_OF_DATE = {
+    "signed_on": Stage.SIGNED,
+    "landed_on": Stage.LANDED,
+    "construction_on": Stage.CONSTRUCTION,
+    "operating_on": Stage.OPERATING,
+}
+FORM_LABELS = {"name": "项目名称", "total_investment": "总投资", "contracted_foreign": "合同外资",
+               "region": "所在地", "effective_on": "入库时间", "unit": "单位",
+               "investor_name": "投资方"}  # fmt: skip
+
+
+class RowError(Exception):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+class _Abort(Exception):
+    """Raised to roll back an all-or-nothing import or a dry run."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    total_row_check: dict[str, Any] | None = None
+    guessed_years: list[int] = field(default_factory=list)
+    sheet: str = ""
+    dry_run: bool = False
+    written: bool = True
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "rejected": self.rejected, "duplicates": self.duplicates,
+            "total_row_check": self.total_row_check, "guessed_years": self.guessed_years,
+            "sheet": self.sheet, "dry_run": self.dry_run, "written": self.written,
+        }  # fmt: skip
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    data: dict[str, Any]  # ProjectForm data
+    events: list[tuple[dt.date, str, str]]  # (effective date, stage, sign kind)
+    key: tuple[str, str]
+    credit_code: str = ""
+
+
+def resolve_place(text: str, city: Unit) -> tuple[Unit, str]:
+    """ "福清" → 福清市, "长乐" → 长乐区, "闽侯县竹岐乡" → 闽侯县 (with "竹岐乡" kept):
+    within the importing unit's city first, then anywhere when the name is unique."""
+    name = fold(text)
+    candidates = Unit.objects.subtree(city).filter(
+        kind__in=[UnitKind.COUNTY, UnitKind.PARK, UnitKind.CITY]
+    )
+    for unit in sorted(candidates, key=lambda u: -len(u.name)):
+        short = unit.name[:-1] if len(unit.name) > 2 and unit.name[-1] in "市区县" else unit.name
+        if name == unit.name or name == short:
+            return unit, ""
+        if name.startswith(unit.name):
+            return unit, name[len(unit.name) :]
+        if name.startswith(short) and len(short) >= 2:
+            return unit, name[len(short) :]
+    elsewhere = list(Unit.objects.filter(name=name, kind=UnitKind.COUNTY)[:2])
+    if len(elsewhere) == 1:
+        return elsewhere[0], ""
+    raise RowError("place", f"未知地点“{text}”(在{city.name}内找不到)")
+
+
+class SheetImporter:
+    def __init__(self, *, path: Path, unit: Unit, as_of: dt.date | None, sheet: str | None) -> None:
+        self.path, self.unit = path, unit
+        self.city = unit.ancestor_of_kind(UnitKind.CITY) or unit
+        self.scope = Unit.objects.subtree(self.city)
+        self.sheet_name, self.rows = read_rows(path, sheet=sheet)
+        self.layout: Layout = find_layout(self.rows)
+        self.as_of = as_of or self.layout.as_of
+        self.source = f"导入自 {path.name}"
+        self.report = ImportReport(sheet=self.sheet_name)
+
+    # ── reading one row ─────────────────────────────────────────────────────────
+    def cell(self, row: list[object], name: str) -> object:
+        col = self.layout.column_of(name)
+        return row[col] if col is not None and col < len(row) else None
+
+    def parse(self, index: int, row: list[object]) -> ParsedRow:
+        excel_row = index + 1
+        text = lambda name: fold(self.cell(row, name))  # noqa: E731
+        name = str(self.cell(row, "name") or "").strip()
+        if not name:
+            raise RowError("name", "项目名称不能为空")
+        data: dict[str, Any] = {"name": name, "unit": self.unit.code}
+        for key, currency in (("total_investment", "CNY"), ("contracted_foreign", "USD")):
+            col = self.layout.column_of(key)
+            if col is None:
+                continue
+            try:
+                amount = parse_amount(self.cell(row, key), unit=self.layout.units[col])
+            except ValueError as exc:
+                raise RowError(key, str(exc)) from None
+            if amount is not None:
+                if amount.currency != currency:
+                    raise RowError(
+                        key, f"币种不符:该列应为{'人民币' if currency == 'CNY' else '美元'}"
+                    )
+                data[key] = str(amount.wan)
+                if key == "total_investment":
+                    data["total_investment_approx"] = amount.approx
+        if text("place"):
+            region, town = resolve_place(text("place"), self.city)
+            data["region"] = region.code
+            if town:
+                data["description"] = f"落地地点:{region.name}{town}"
+        investor = str(self.cell(row, "investor") or "").strip()
+        credit = text("credit_code").upper()
+        if credit and (error := uscc_error(credit)):
+            raise RowError("credit_code", f"统一社会信用代码“{credit}”无效:{error}")
+        if investor:
+            data["investor_name"] = investor
+        for key, model in (("chain", IndustryChain), ("channel", Channel)):
+            if text(key):
+                found = (
+                    model.objects.filter(name=text(key))
+                    .filter(Q(owner__isnull=True) | Q(owner=self.city))
+                    .first()
+                )
+                if found is None:
+                    raise RowError(key, f"“{text(key)}”不在{LABELS[key]}清单中")
+                data[key] = found.pk
+        if text("responsible_unit"):
+            found_unit = self.scope.filter(name=text("responsible_unit")).first()
+            if found_unit is None:
+                raise RowError("responsible_unit", f"找不到责任单位“{text('responsible_unit')}”")
+            data["responsible_unit"] = found_unit.code
+        events = self.events(row, excel_row)
+        data["effective_on"], data["stage"], data["sign_kind"] = events[0]
+        return ParsedRow(excel_row, data, events,
+                         (normalize_project_name(name), normalize_company_name(investor)),
+                         credit)  # fmt: skip
+
+    def events(self, row: list[object], excel_row: int) -> list[tuple[dt.date, str, str]]:
+        """The row's history: entry into the pipeline, dated stages, and the stated stage
+        (on the sheet's 截至 date when the row gives it no date of its own)."""
+        dates: dict[str, dt.date] = {}
+        default_year = self.as_of.year if self.as_of else None
+        for key in DATE_FIELDS:
+            try:
+                day, guessed = parse_date(self.cell(row, key), default_year=default_year)
+            except ValueError as exc:
+                raise RowError(key, str(exc)) from None
+            if day:
+                dates[key] = day
+                if guessed and excel_row not in self.report.guessed_years:
+                    self.report.guessed_years.append(excel_row)
+        try:
+            stated = parse_stage(self.cell(row, "stage"))
+        except ValueError as exc:
+            raise RowError("stage", str(exc)) from None
+        events: list[tuple[dt.date, str, str]] = [
+            (dates[k], str(STAGE_OF_DATE[k]), "") for k in STAGE_OF_DATE if k in dates
+        ]
+        if stated and stated[0] != Stage.DROPPED and stated[0] in STAGE_OF_DATE.values():
+            dated = [e for e in events if e[1] == stated[0]]
+            if dated:
+                events = [(d, s, stated[1] if s == stated[0] else k) for d, s, k in events]
+            elif self.as_of:
+                events.append((self.as_of, stated[0], stated[1]))
+            else:
+                said = text_of(self.cell(row, "stage"))
+                raise RowError("stage", f"阶段“{said}”没有日期:请用 --as-of 或“截至”日期给出")
+        first_stage = (
+            stated[0] if stated and stated[0] in (Stage.LEAD, Stage.NEGOTIATING) else Stage.LEAD
+        )
+        entered = dates.get("entered_on") or min((e[0] for e in events), default=self.as_of)
+        if entered is None:
+            raise RowError("entered_on", "没有任何日期:请给出入库时间,或用 --as-of 指定截至日期")
+        if events and events[0][0] < entered:
+            entered = min(e[0] for e in events)
+        history = [(entered, first_stage, ""), *sorted(events, key=lambda e: (e[0], RANK[e[1]]))]
+        if stated and stated[0] == Stage.DROPPED:
+            if not self.as_of:
+                raise RowError("stage", "终止的项目没有日期:请用 --as-of 给出")
+            history.append((self.as_of, Stage.DROPPED, ""))
+        # The first entry stands alone; the rest must be moves forward from it.
+        return [history[0]] + [
+            e for e in history[1:] if e[1] != history[0][1] or e[0] != history[0][0]
+        ]
+
+    # ── matching and writing ───────────────────────────────────────────────────
+    def existing(self, parsed: ParsedRow) -> Project | None:
+        name_key, investor_key = parsed.key
+        candidates = (
+            Project.objects.filter(normalized_name=name_key)
+            .filter(unit_id__in=self.scope.values("id"))
+            .select_related("investor")
+        )
+        for project in candidates:
+            inv = project.investor
+            if parsed.credit_code and inv and inv.credit_code == parsed.credit_code:
+                return project
+            if (normalize_company_name(inv.name) if inv else "") == investor_key:
+                return project
+        return None
+
+    def write(self, parsed: ParsedRow, project: Project | None) -> tuple[str, Project]:
+        form = ProjectForm(data=parsed.data, instance=project, user=None, scope=self.scope)
+        if project is not None:
+            form = ProjectForm(data=self._merged(parsed.data, project), instance=project,
+                               user=None, scope=self.scope)  # fmt: skip
+        if not form.is_valid():
+            field_name, messages = next(iter(form_errors(form).items()))
+            raise RowError(field_name, "".join(messages))
+        if project is None:
+            project = project_save(data=form.cleaned_data, actor=None, source=self.source)
+            if parsed.credit_code:
+                self._set_credit_code(project, parsed.credit_code)
+            self._move(project, parsed.events[1:])
+            return "created", project
+        stored = Project.objects.get(pk=project.pk)  # the bound form has written onto `project`
+        changed = [
+            k for k, v in form.cleaned_data.items()
+            if k in EDITABLE_FIELDS and k not in ("tags", "sponsors") and getattr(stored, k) != v
+        ] + (["investor"] if form.cleaned_data.get("investor_name") else [])  # fmt: skip
+        if changed:
+            project_save(data=form.cleaned_data, actor=None, project=project, source=self.source)
+        moved = self._move(project, parsed.events)
+        return ("updated" if changed or moved else "unchanged"), project
+
+    def _merged(self, data: dict[str, Any], project: Project) -> dict[str, Any]:
+        """The row's values over the project's: an empty cell does not erase what is known."""
+        from zhaoshang.api.projects import _form_data
+
+        merged = _form_data(project)
+        if project.investor_id:
+            merged["investor_name"] = project.investor.name  # type: ignore[union-attr]
+        merged.update({k: v for k, v in data.items() if v not in (None, "")})
+        if normalize_company_name(merged.get("investor_name", "")) == normalize_company_name(
+            project.investor.name if project.investor else ""
+        ):
+            merged.pop("investor_name", None)
+        return merged
+
+    def _set_credit_code(self, project: Project, code: str) -> None:
+        investor = project.investor
+        if (
+            investor
+            and not investor.credit_code
+            and not Company.objects.filter(credit_code=code).exists()
+        ):
+            Company.objects.filter(pk=investor.pk).update(credit_code=code)
+
+    def _move(self, project: Project, events: list[tuple[dt.date, str, str]]) -> bool:
+        moved = False
+        for day, stage, kind in events:
+            known = project.stage_entries.filter(in_effect=True, stage=stage)
+            if known.exists():
+                continue  # already in the history (re-import, or recorded by hand)
+            project.refresh_from_db()
+            if project.stage == Stage.DROPPED:
+                break
+            project_move_to_stage(project=project, stage=stage, sign_kind=kind, effective_on=day,
+                                  actor=None, source=self.source, note="" if stage != Stage.DROPPED
+                                  else "导入:表中标为终止", confirm_out_of_order=True)  # fmt: skip
+            moved = True
+        return moved
+
+    # ── the whole sheet ────────────────────────────────────────────────────────
+    def run(self, *, dry_run: bool, all_or_nothing: bool) -> ImportReport:
+        report = self.report
+        report.dry_run = dry_run
+        seen: dict[tuple[str, str], tuple[int, Project | None]] = {}
+        amounts: list[Decimal] = []
+        try:
+            with transaction.atomic():
+                for index in range(self.layout.header_row + 1, len(self.rows)):
+                    self._row(index, seen, amounts)
+                if dry_run or (all_or_nothing and report.rejected):
+                    raise _Abort
+        except _Abort:
+            report.written = False
+            if all_or_nothing and report.rejected and not dry_run:
+                report.created = report.updated = report.unchanged = 0
+        return report
+
+    def _row(self, index: int, seen: dict[Any, Any], amounts: list[Decimal]) -> None:
+        row = self.rows[index]
+        if all(fold(c) == "" for c in row):
+            return
+        name = fold(self.cell(row, "name"))
+        if TOTAL_ROW.match(name) or TOTAL_ROW.match(fold(row[0] if row else "")):
+            self._check_total(index, row, amounts)
+            return
+        try:
+            with transaction.atomic():  # a savepoint: a failing row leaves nothing behind
+                parsed = self.parse(index, row)
+                first = seen.get(parsed.key)
+                project = first[1] if first else self.existing(parsed)
+                if first:
+                    self.report.duplicates.append(
+                        {"row": parsed.row, "of_row": first[0], "existing": None}
+                    )
+                elif project is not None:
+                    self.report.duplicates.append(
+                        {"row": parsed.row, "of_row": None, "existing": project.code}
+                    )
+                outcome, saved = self.write(parsed, project)
+        except RowError as exc:
+            self.report.rejected.append(
+                {
+                    "row": index + 1,
+                    "field": LABELS.get(exc.field) or FORM_LABELS.get(exc.field, exc.field),
+                    "reason": exc.reason,
+                }
+            )
+            return
+        except ValidationError as exc:
+            reason = "".join(exc.messages)
+            self.report.rejected.append({"row": index + 1, "field": "", "reason": reason})
+            return
+        if "total_investment" in parsed.data:
+            amounts.append(Decimal(parsed.data["total_investment"]))
+        seen.setdefault(parsed.key, (parsed.row, saved))
+        setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+
+    def _check_total(self, index: int, row: list[object], amounts: list[Decimal]) -> None:
+        col = self.layout.column_of("total_investment")
+        stated = None
+        if col is not None:
+            try:
+                parsed = parse_amount(
+                    row[col] if col < len(row) else None, unit=self.layout.units[col]
+                )
+                stated = parsed.wan if parsed else None
+            except ValueError:
+                stated = None
+        matches = stated is None or stated == sum(amounts, Decimal(0))
+        self.report.total_row_check = {
+            "row": index + 1, "matches": matches,
+            "stated_wan": None if stated is None else plain(stated),
+            "sum_wan": plain(sum(amounts, Decimal(0))),
+        }  # fmt: skip
+
+
+def text_of(value: object) -> str:
+    return str(value or "").strip()
+
+
+def import_projects(
+    *,
+    path: Path,
+    unit: Unit,
+    as_of: dt.date | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    all_or_nothing: bool = False,
+) -> ImportReport:
+    importer = SheetImporter(path=path, unit=unit, as_of=as_of, sheet=sheet)
+    return importer.run(dry_run=dry_run, all_or_nothing=all_or_nothing)
