@@ -21,11 +21,11 @@ from zhaoshang.api.schemas import (
 from zhaoshang.org.access import can_write
 from zhaoshang.projects.filters import ProjectFilter
 from zhaoshang.projects.forms import (
-    UNIT_FIELDS,
     ArrivalForm,
     ProjectForm,
     StageMoveForm,
     form_errors,
+    project_form_data,
 )
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.selectors import get_project_for_user
@@ -94,24 +94,8 @@ def _writable(request: HttpRequest, code: str) -> Project:
     return project
 
 
-def _form_data(project: Project) -> dict[str, Any]:
-    """A project's current values as ProjectForm data (units and parent by code)."""
-    data: dict[str, Any] = {}
-    for name in ProjectForm.Meta.fields:
-        value = getattr(project, name)
-        if name in UNIT_FIELDS or name == "parent":
-            data[name] = value.code if value else ""
-        elif name == "tags":
-            data[name] = [t.pk for t in value.all()]
-        elif hasattr(value, "pk"):
-            data[name] = value.pk
-        else:
-            data[name] = "" if value is None else value
-    return data
-
-
 def _bound(payload: dict[str, Any], *, user: Any, project: Project | None) -> ProjectForm:
-    data = _form_data(project) if project else {}
+    data = project_form_data(project) if project else {}
     data.update({k: ("" if v is None else v) for k, v in payload.items()})
     form = ProjectForm(data=data, instance=project, user=user)
     if not form.is_valid():

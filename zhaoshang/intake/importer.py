@@ -29,7 +29,7 @@ from zhaoshang.lib.money import plain
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.lib.uscc import uscc_error
 from zhaoshang.org.models import Unit, UnitKind
-from zhaoshang.projects.forms import ProjectForm, form_errors
+from zhaoshang.projects.forms import ProjectForm, form_errors, project_form_data
 from zhaoshang.projects.models import Channel, IndustryChain, Project
 from zhaoshang.projects.services import EDITABLE_FIELDS, project_move_to_stage, project_save
 from zhaoshang.projects.stages import RANK, Stage
@@ -269,9 +269,7 @@ class SheetImporter:
 
     def _merged(self, data: dict[str, Any], project: Project) -> dict[str, Any]:
         """The row's values over the project's: an empty cell does not erase what is known."""
-        from zhaoshang.api.projects import _form_data
-
-        merged = _form_data(project)
+        merged = project_form_data(project)
         if project.investor_id:
             merged["investor_name"] = project.investor.name  # type: ignore[union-attr]
         merged.update({k: v for k, v in data.items() if v not in (None, "")})

@@ -165,3 +165,19 @@ def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
     return {"__all__": [str(m) for m in exc.messages]}
+
+
+def project_form_data(project: Project) -> dict[str, Any]:
+    """A project's current values as ProjectForm data (units and parent by code)."""
+    data: dict[str, Any] = {}
+    for name in PROJECT_FIELDS:
+        value = getattr(project, name)
+        if name in UNIT_FIELDS or name == "parent":
+            data[name] = value.code if value else ""
+        elif name == "tags":
+            data[name] = [t.pk for t in value.all()]
+        elif hasattr(value, "pk"):
+            data[name] = value.pk
+        else:
+            data[name] = "" if value is None else value
+    return data
