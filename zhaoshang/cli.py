@@ -7,6 +7,7 @@
     zhaoshang token create --username U [--name N]
     zhaoshang import projects FILE [--unit UNIT] [--sheet S] [--as-of DATE] [--dry-run]
                               [--all-or-nothing] [--json]
+    zhaoshang export projects [--unit UNIT] [--format xlsx|csv|json] [-o FILE]
     zhaoshang unit add --parent UNIT --name NAME --kind park|department|town
     zhaoshang snapshot --as-of DATE [--unit UNIT] [--json]
     zhaoshang manage ...                   any Django management command
@@ -188,6 +189,43 @@ def cmd_import_projects(args: argparse.Namespace) -> None:
         )
 
 
+def cmd_export_projects(args: argparse.Namespace) -> None:
+    from django.utils import timezone
+
+    from zhaoshang.projects.export import (
+        RELATED,
+        projects_csv,
+        projects_json,
+        projects_xlsx,
+        title_lines,
+    )
+    from zhaoshang.projects.models import Project
+
+    unit = _unit(args.unit) if args.unit else None
+    projects = Project.objects.all() if unit is None else Project.objects.in_unit(unit)
+    rows = projects.select_related(*RELATED).order_by("code").iterator(chunk_size=2000)
+    lines = title_lines(title="招商项目清单", filler=unit.name if unit else "全部单位",
+                        as_of=timezone.localdate())  # fmt: skip
+    if args.format == "xlsx":
+        if not args.output:
+            raise CliError("导出 Excel 请用 -o 指定文件")
+        data: bytes | str = projects_xlsx(rows, lines=lines)
+    elif args.format == "csv":
+        data = projects_csv(rows, lines=lines)
+    else:
+        data = projects_json(rows)
+    if args.output:
+        with open(args.output, "wb") as fh:
+            fh.write(
+                data
+                if isinstance(data, bytes)
+                else data.encode("utf-8-sig" if args.format == "csv" else "utf-8")
+            )
+        print(f"已导出到 {args.output}")
+    else:
+        sys.stdout.write(data if isinstance(data, str) else "")
+
+
 def cmd_token_create(args: argparse.Namespace) -> None:
     from zhaoshang.org.models import User
     from zhaoshang.org.services import token_create
@@ -307,6 +345,15 @@ def build_parser() -> argparse.ArgumentParser:
     ip.add_argument("--all-or-nothing", action="store_true", help="有任何错误行则全部不导入")
     ip.add_argument("--json", action="store_true")
     ip.set_defaults(func=cmd_import_projects)
+
+    exp = sub.add_parser("export", help="导出").add_subparsers(
+        dest="what", required=True, parser_class=_Parser
+    )
+    ep = exp.add_parser("projects", help="导出项目(可再导入)")
+    ep.add_argument("--unit")
+    ep.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")
+    ep.add_argument("-o", "--output")
+    ep.set_defaults(func=cmd_export_projects)
 
     unit = sub.add_parser("unit", help="单位").add_subparsers(
         dest="action", required=True, parser_class=_Parser

@@ -85,6 +85,7 @@ class ParsedRow:
     events: list[tuple[dt.date, str, str]]  # (effective date, stage, sign kind)
     key: tuple[str, str]
     credit_code: str = ""
+    code: str = ""
 
 
 def resolve_place(text: str, city: Unit) -> tuple[Unit, str]:
@@ -177,7 +178,7 @@ class SheetImporter:
         data["effective_on"], data["stage"], data["sign_kind"] = events[0]
         return ParsedRow(excel_row, data, events,
                          (normalize_project_name(name), normalize_company_name(investor)),
-                         credit)  # fmt: skip
+                         credit, text("code"))  # fmt: skip
 
     def events(self, row: list[object], excel_row: int) -> list[tuple[dt.date, str, str]]:
         """The row's history: entry into the pipeline, dated stages, and the stated stage
@@ -229,6 +230,12 @@ class SheetImporter:
 
     # ── matching and writing ───────────────────────────────────────────────────
     def existing(self, parsed: ParsedRow) -> Project | None:
+        """The recorded project this row describes: by its code (a re-imported export), else
+        by normalised name with the same investor (name or credit code)."""
+        if parsed.code:
+            by_code = Project.objects.filter(code=parsed.code, unit_id__in=self.scope.values("id"))
+            if found := by_code.first():
+                return found
         name_key, investor_key = parsed.key
         candidates = (
             Project.objects.filter(normalized_name=name_key)
@@ -273,6 +280,7 @@ class SheetImporter:
         if project.investor_id:
             merged["investor_name"] = project.investor.name  # type: ignore[union-attr]
         merged.update({k: v for k, v in data.items() if v not in (None, "")})
+        merged["unit"] = project.unit.code  # an import does not hand projects to another unit
         if normalize_company_name(merged.get("investor_name", "")) == normalize_company_name(
             project.investor.name if project.investor else ""
         ):

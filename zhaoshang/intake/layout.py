@@ -14,6 +14,7 @@ from zhaoshang.intake.values import HEADER_UNITS
 # Field → header words, most specific first. Headers are compared without spaces,
 # brackets' contents (units) and full-width forms.
 SYNONYMS: dict[str, list[str]] = {
+    "code": ["项目编号", "编号"],
     "name": ["项目名称", "项目"],
     "total_investment": ["计划总投资", "总投资额", "总投资", "投资额", "投资总额"],
     "contracted_foreign": ["合同外资", "利用外资", "外资"],
@@ -33,6 +34,7 @@ SYNONYMS: dict[str, list[str]] = {
     "note": ["备注"],
 }
 LABELS = {
+    "code": "项目编号",
     "name": "项目名称", "total_investment": "总投资", "contracted_foreign": "合同外资",
     "place": "所在地", "stage": "项目进展", "entered_on": "入库时间", "signed_on": "签约时间",
     "landed_on": "落地时间", "construction_on": "开工时间", "operating_on": "投产时间",

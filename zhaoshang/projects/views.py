@@ -16,7 +16,7 @@ from zhaoshang.figures.pipeline import exact_sum
 from zhaoshang.figures.tally import from_scaled
 from zhaoshang.org.access import can_write
 from zhaoshang.projects import history
-from zhaoshang.projects.export import projects_xlsx
+from zhaoshang.projects.export import RELATED, projects_xlsx, title_lines
 from zhaoshang.projects.filters import ProjectFilter
 from zhaoshang.projects.forms import (
     ArrivalForm,
@@ -60,14 +60,16 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest, projects: Any) -> HttpResponse:
+    """Exactly the filtered set, in the layout `zhaoshang import projects` reads back."""
     today = timezone.localdate()
-    note = f"导出时间:{timezone.localtime():%Y-%m-%d %H:%M};筛选条件:{request.GET.urlencode()}"
-    data = projects_xlsx(projects.iterator(chunk_size=2000), title="招商项目清单", note=note)
+    note = f"筛选条件:{request.GET.urlencode() or '全部'}"
+    lines = title_lines(title="招商项目清单", filler=str(request.user.unit), as_of=today, note=note)  # type: ignore[union-attr]
+    rows = projects.select_related(*RELATED).iterator(chunk_size=2000)
     response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        projects_xlsx(rows, lines=lines),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"projects-{today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="projects-{today:%Y%m%d}.xlsx"'
     return response
 
 

@@ -15,8 +15,17 @@ from zhaoshang.lib.uscc import check_character
 from zhaoshang.projects.models import Project, StageEntry
 
 CODE = "91350100MA2XN0JB1" + check_character("91350100MA2XN0JB1")
-HEADER = ["序号", "项目名称", "总投资(亿元)", "所在地", "项目进展", "签约时间", "落地时间",
-          "投资方", "统一社会信用代码"]  # fmt: skip
+HEADER = [
+    "序号",
+    "项目名称",
+    "总投资(亿元)",
+    "所在地",
+    "项目进展",
+    "签约时间",
+    "落地时间",
+    "投资方",
+    "统一社会信用代码",
+]
 
 
 def write_sheet(path, rows, *, merge_place=None, total=None):
@@ -47,27 +56,48 @@ def write_sheet(path, rows, *, merge_place=None, total=None):
 
 
 GOOD_ROWS = [
-    [1, "神州优车数字经济产业园项目", "约30亿元", None, "签约(合同)", dt.date(2022, 1, 27),
-     None, "神州优车(福建)有限公司", CODE],
-    [2, "国信优易大数据交易平台", 12.5, None, "已落地", "2022.1.5", "2022年2月8日",
-     "国信优易数据有限公司", ""],
+    [
+        1,
+        "神州优车数字经济产业园项目",
+        "约30亿元",
+        None,
+        "签约(合同)",
+        dt.date(2022, 1, 27),
+        None,
+        "神州优车(福建)有限公司",
+        CODE,
+    ],
+    [
+        2,
+        "国信优易大数据交易平台",
+        12.5,
+        None,
+        "已落地",
+        "2022.1.5",
+        "2022年2月8日",
+        "国信优易数据有限公司",
+        "",
+    ],
     [3, "闽侯竹岐食品加工基地", "5000万元", "闽侯县竹岐乡", "洽谈中", None, None, "", ""],
     [4, "福清江阴不锈钢深加工项目", 8, "福清", "已开工", "2021/12/20", "2022-01-05", "", ""],
-]  # fmt: skip
+]
 MERGED_PLACE = (4, 5, "长乐")  # 所在地 merged over the first two projects
 
 
 @pytest.fixture
 def sheet(tmp_path, units):
-    return write_sheet(tmp_path / "一季度项目.xlsx", GOOD_ROWS, merge_place=MERGED_PLACE,
-                       total=51)  # fmt: skip
+    return write_sheet(tmp_path / "一季度项目.xlsx", GOOD_ROWS, merge_place=MERGED_PLACE, total=51)
 
 
 def test_a_real_shaped_sheet_is_imported_with_its_history(sheet, units):
     report = import_projects(path=sheet, unit=units.changle)
     assert report.rejected == [] and (report.created, report.updated) == (4, 0)
-    assert report.total_row_check == {"row": 9, "matches": True, "stated_wan": "510000",
-                                      "sum_wan": "510000"}  # fmt: skip
+    assert report.total_row_check == {
+        "row": 9,
+        "matches": True,
+        "stated_wan": "510000",
+        "sum_wan": "510000",
+    }
     p = Project.objects.get(name="神州优车数字经济产业园项目")
     assert (p.total_investment, p.total_investment_approx) == (Decimal(300000), True)
     assert p.region == units.changle and p.investor.credit_code == CODE
@@ -102,21 +132,26 @@ def test_reimporting_the_same_file_changes_nothing(sheet, units):
 
 
 def test_bad_rows_are_rejected_with_row_field_and_reason(tmp_path, units):
-    rows = [*GOOD_ROWS[:1],
-            [2, "", 3, "长乐", "", None, None, "", ""],
-            [3, "坏代码项目", 3, "长乐", "", None, None, "某公司", "91350100MA2XN0JB1X"],
-            [4, "未知地点项目", 3, "火星", "", None, None, "", ""],
-            [5, "负数项目", -3, "长乐", "", None, None, "", ""]]  # fmt: skip
+    rows = [
+        *GOOD_ROWS[:1],
+        [2, "", 3, "长乐", "", None, None, "", ""],
+        [3, "坏代码项目", 3, "长乐", "", None, None, "某公司", "91350100MA2XN0JB1X"],
+        [4, "未知地点项目", 3, "火星", "", None, None, "", ""],
+        [5, "负数项目", -3, "长乐", "", None, None, "", ""],
+    ]
     path = write_sheet(tmp_path / "坏行.xlsx", rows, merge_place=(4, 4, "长乐"))
     report = import_projects(path=path, unit=units.changle)
     assert report.created == 1
     assert report.rejected == [
         {"row": 6, "field": "项目名称", "reason": "项目名称不能为空"},
-        {"row": 7, "field": "统一社会信用代码",
-         "reason": "统一社会信用代码“91350100MA2XN0JB1X”无效:校验位不正确"},
+        {
+            "row": 7,
+            "field": "统一社会信用代码",
+            "reason": "统一社会信用代码“91350100MA2XN0JB1X”无效:校验位不正确",
+        },
         {"row": 8, "field": "所在地", "reason": "未知地点“火星”(在福州市内找不到)"},
         {"row": 9, "field": "总投资", "reason": "金额不能为负数"},
-    ]  # fmt: skip
+    ]
 
 
 def test_all_or_nothing_writes_nothing_when_a_row_is_bad(tmp_path, units):
@@ -131,13 +166,27 @@ def test_duplicates_in_the_sheet_and_in_the_database(tmp_path, units):
     existing = make_project(
         unit=units.changle, name="国信优易大数据交易平台", entered_on=dt.date(2021, 6, 1)
     )
-    rows = [GOOD_ROWS[0], [2, "神州优车 数字经济产业园项目", 31, "长乐", "签约(合同)",
-                           dt.date(2022, 1, 27), None, "神州优车", ""],
-            [3, "国信优易大数据交易平台", "", "长乐", "在谈", None, None, "", ""]]  # fmt: skip
+    rows = [
+        GOOD_ROWS[0],
+        [
+            2,
+            "神州优车 数字经济产业园项目",
+            31,
+            "长乐",
+            "签约(合同)",
+            dt.date(2022, 1, 27),
+            None,
+            "神州优车",
+            "",
+        ],
+        [3, "国信优易大数据交易平台", "", "长乐", "在谈", None, None, "", ""],
+    ]
     path = write_sheet(tmp_path / "重复.xlsx", rows, merge_place=(4, 4, "长乐"))
     report = import_projects(path=path, unit=units.changle)
-    assert report.duplicates == [{"row": 6, "of_row": 5, "existing": None},
-                                 {"row": 7, "of_row": None, "existing": existing.code}]  # fmt: skip
+    assert report.duplicates == [
+        {"row": 6, "of_row": 5, "existing": None},
+        {"row": 7, "of_row": None, "existing": existing.code},
+    ]
     assert Project.objects.filter(name__contains="神州优车").count() == 1
     assert Project.objects.get(name__contains="神州优车").total_investment == Decimal(310000)
     existing.refresh_from_db()
@@ -157,8 +206,9 @@ def test_dry_run_writes_nothing(sheet, units):
 
 
 def test_csv_in_gb18030_and_the_command_line(tmp_path, units, capsys):
-    text = "项目名称,总投资(万元),所在地,项目进展,签约时间\n" \
-           "榕城冷链物流园,8000,长乐,已签约,2月5日\n"  # fmt: skip
+    text = (
+        "项目名称,总投资(万元),所在地,项目进展,签约时间\n榕城冷链物流园,8000,长乐,已签约,2月5日\n"
+    )
     path = tmp_path / "冷链.csv"
     path.write_bytes(text.encode("gb18030"))
     assert (

@@ -20,9 +20,15 @@ from zhaoshang.projects.models import FxRate, Project
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = Path(settings.VAR_DIR) / "screenshots"
 VIEWPORTS = {"desktop": {"width": 1920, "height": 1080}, "phone": {"width": 375, "height": 740}}
 
@@ -73,8 +79,11 @@ class Session:
 
     def outside_requests(self):
         host = urlparse(self.base).netloc
-        return [u for u in self.requests if urlparse(u).netloc not in (host, "")
-                and not u.startswith(("data:", "blob:"))]  # fmt: skip
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).netloc not in (host, "") and not u.startswith(("data:", "blob:"))
+        ]
 
     def close(self):
         self.context.close()

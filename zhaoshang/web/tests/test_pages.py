@@ -108,9 +108,10 @@ def test_export_is_exactly_the_filtered_set(client, owner, two_districts):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet["A1"].value == "招商项目清单" and sheet["A3"].value == "单位:万元、万美元"
-    rows = [r for r in sheet.iter_rows(min_row=5, values_only=True) if r[0]]
+    header = [c.value for c in sheet[6]]
+    rows = [r for r in sheet.iter_rows(min_row=7, values_only=True) if r[0]]
     assert [r[1] for r in rows] == ["长乐滨海新城项目"]
-    assert rows[0][13] == 30000
+    assert rows[0][header.index("总投资(万元)")] == 30000
 
 
 def test_detail_shows_timeline_arrivals_and_changes(client, owner, two_districts):
