@@ -1,0 +1,60 @@
+"""Cleaning pasted briefings and news items before anything is read from them.
+
+Traditional → simplified (OpenCC `t2s`, which converts characters and never rewrites
+words), pinyin annotations such as `長(zhǎng)樂(lè)` removed while real parentheses such
+as `(福城)` or `(2017)` stay, doubled punctuation `,,` `,、` `,。` repaired, full-width digits and
+letters folded, `。` used as a decimal point inside a number (`132。9亿元`) repaired, and
+HTML remnants dropped."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+
+import opencc
+
+TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN_LETTERS = f"a-zA-Zü{TONE_MARKS}"
+# A parenthesised run of pinyin syllables right after a CJK character, with at least one
+# tone mark (so "(CEO)" or "(福城)" are never taken for pinyin).
+_PINYIN = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（]\s*([{_PINYIN_LETTERS}]+(?:[\s'][{_PINYIN_LETTERS}]+)*)\s*[)）]"
+)
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_RUN = re.compile(r"[,，、]{2,}")
+_BEFORE_STOP = re.compile(r"[,，、]+(?=[。！？；!?;])")  # "亿元,。" → "亿元。"
+_DECIMAL_POINT = re.compile(r"(?<=\d)[。．](?=\d)")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
+_FULL_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FULL_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+
+
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _strip_pinyin(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    return "" if any(ch in TONE_MARKS for ch in inner) else match.group(0)
+
+
+def _repair_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if "、" in run:
+        return "、"
+    return "，" if "，" in run else ","
+
+
+def clean_text(text: str) -> str:
+    text = html.unescape(_TAG.sub("", text))
+    text = _PINYIN.sub(_strip_pinyin, text)
+    text = _converter().convert(text)
+    text = text.translate(_FULL_WIDTH)
+    text = _DECIMAL_POINT.sub(".", text)
+    text = _RUN.sub(_repair_run, text)
+    text = _BEFORE_STOP.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
