@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhaoshang.org",
     "zhaoshang.companies",
     "zhaoshang.projects",
+    "zhaoshang.intake",
     "zhaoshang.web",
 ]
 

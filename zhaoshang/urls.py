@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from zhaoshang.api.api import api
 from zhaoshang.companies import views as companies
+from zhaoshang.intake import views as intake
 from zhaoshang.org import views as org
 from zhaoshang.projects import views as projects
 from zhaoshang.web import views
@@ -26,6 +27,7 @@ urlpatterns = [
     path("companies/", companies.company_list, name="company_list"),
     path("companies/<int:pk>/", companies.company_detail, name="company_detail"),
     path("companies/<int:pk>/merge/", companies.company_merge_view, name="company_merge"),
+    path("imports/", intake.sheet_import, name="sheet_import"),
     path("account/", org.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", org.token_revoke_view, name="token_revoke"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

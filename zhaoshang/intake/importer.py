@@ -23,6 +23,7 @@ from django.db.models import Q
 
 from zhaoshang.companies.models import Company
 from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold
+from zhaoshang.intake.models import ImportRun
 from zhaoshang.intake.sheets import read_rows
 from zhaoshang.intake.values import TOTAL_ROW, parse_amount, parse_date, parse_stage
 from zhaoshang.lib.money import plain
@@ -110,14 +111,23 @@ def resolve_place(text: str, city: Unit) -> tuple[Unit, str]:
 
 
 class SheetImporter:
-    def __init__(self, *, path: Path, unit: Unit, as_of: dt.date | None, sheet: str | None) -> None:
+    def __init__(
+        self,
+        *,
+        path: Path,
+        unit: Unit,
+        as_of: dt.date | None,
+        sheet: str | None,
+        file_name: str | None = None,
+    ) -> None:
         self.path, self.unit = path, unit
+        self.file_name = file_name or path.name
         self.city = unit.ancestor_of_kind(UnitKind.CITY) or unit
         self.scope = Unit.objects.subtree(self.city)
         self.sheet_name, self.rows = read_rows(path, sheet=sheet)
         self.layout: Layout = find_layout(self.rows)
         self.as_of = as_of or self.layout.as_of
-        self.source = f"导入自 {path.name}"
+        self.source = f"导入自 {self.file_name}"
         self.report = ImportReport(sheet=self.sheet_name)
 
     # ── reading one row ─────────────────────────────────────────────────────────
@@ -312,7 +322,7 @@ class SheetImporter:
         return moved
 
     # ── the whole sheet ────────────────────────────────────────────────────────
-    def run(self, *, dry_run: bool, all_or_nothing: bool) -> ImportReport:
+    def run(self, *, dry_run: bool, all_or_nothing: bool, actor: Any = None) -> ImportReport:
         report = self.report
         report.dry_run = dry_run
         seen: dict[tuple[str, str], tuple[int, Project | None]] = {}
@@ -323,6 +333,11 @@ class SheetImporter:
                     self._row(index, seen, amounts)
                 if dry_run or (all_or_nothing and report.rejected):
                     raise _Abort
+                ImportRun.objects.create(
+                    file_name=self.file_name, sheet=self.sheet_name, unit=self.unit, run_by=actor,
+                    created=report.created, updated=report.updated, unchanged=report.unchanged,
+                    rejected=len(report.rejected), report=report.as_json(),
+                )  # fmt: skip
         except _Abort:
             report.written = False
             if all_or_nothing and report.rejected and not dry_run:
@@ -400,6 +415,10 @@ def import_projects(
     sheet: str | None = None,
     dry_run: bool = False,
     all_or_nothing: bool = False,
+    actor: Any = None,
+    file_name: str | None = None,
 ) -> ImportReport:
-    importer = SheetImporter(path=path, unit=unit, as_of=as_of, sheet=sheet)
-    return importer.run(dry_run=dry_run, all_or_nothing=all_or_nothing)
+    """Import a project sheet into `unit` (see the module docstring). `actor` is recorded on
+    the ImportRun as who ran it; history rows name the file, not the person."""
+    importer = SheetImporter(path=path, unit=unit, as_of=as_of, sheet=sheet, file_name=file_name)
+    return importer.run(dry_run=dry_run, all_or_nothing=all_or_nothing, actor=actor)

@@ -1,0 +1,33 @@
+"""Each import that wrote something is a row: who ran it, on which file, what it did."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRun(models.Model):
+    file_name = models.CharField(_("文件"), max_length=255)
+    sheet = models.CharField(_("工作表"), max_length=100, blank=True)
+    unit = models.ForeignKey("org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("为空表示在命令行运行"),
+    )
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    rejected = models.PositiveIntegerField(_("拒绝"), default=0)
+    report = models.JSONField(_("报告"), default=dict)
+    run_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        ordering = ["-run_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.unit}"

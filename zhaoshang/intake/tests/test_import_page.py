@@ -1,0 +1,52 @@
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from zhaoshang.intake.models import ImportRun
+from zhaoshang.intake.tests.test_import import GOOD_ROWS, MERGED_PLACE, write_sheet
+from zhaoshang.projects.models import Project, StageEntry
+
+
+def test_upload_previews_then_imports_on_confirmation(client, owner, tmp_path):
+    path = write_sheet(tmp_path / "一季度项目.xlsx", GOOD_ROWS, merge_place=MERGED_PLACE, total=51)
+    client.force_login(owner)
+    upload = SimpleUploadedFile("一季度项目.xlsx", path.read_bytes())
+    html = client.post("/imports/", {"file": upload, "unit": "350112"}).content.decode()
+    assert "将新增 <strong>4</strong> 个" in html and "合计与明细相符" in html
+    assert not Project.objects.exists()  # a preview writes nothing
+    stored = html.split('name="stored" value="')[1].split('"')[0]
+    done = client.post(
+        "/imports/",
+        {
+            "action": "confirm",
+            "stored": stored,
+            "unit": "350112",
+            "file_name": "一季度项目.xlsx",
+            "as_of": "",
+            "all_or_nothing": "0",
+        },
+    ).content.decode()
+    assert "已导入到长乐区:新增 4 个" in done
+    run = ImportRun.objects.get()
+    assert (run.run_by, run.created, run.file_name) == (owner, 4, "一季度项目.xlsx")
+    entry = StageEntry.objects.filter(stage="signed").first()
+    assert entry.source == "导入自 一季度项目.xlsx" and entry.recorded_by is None
+
+
+def test_a_wrong_file_is_refused_next_to_the_field(client, owner):
+    client.force_login(owner)
+    bad = SimpleUploadedFile("项目.pdf", b"%PDF-1.4")
+    html = client.post("/imports/", {"file": bad, "unit": "350112"}).content.decode()
+    assert "不支持的文件类型" in html
+    broken = SimpleUploadedFile("项目.xlsx", b"not a workbook")
+    html = client.post("/imports/", {"file": broken, "unit": "350112"}).content.decode()
+    assert "文件已损坏" in html
+
+
+def test_leaders_and_outsiders_cannot_import_here(client, teammate, outsider, tmp_path):
+    client.force_login(teammate)
+    assert client.get("/imports/").status_code == 403
+    client.force_login(outsider)
+    path = write_sheet(tmp_path / "x.xlsx", GOOD_ROWS, merge_place=MERGED_PLACE)
+    upload = SimpleUploadedFile("x.xlsx", path.read_bytes())
+    html = client.post("/imports/", {"file": upload, "unit": "350112"}).content.decode()
+    assert "选择一个有效的选项" in html  # 长乐区 is not among 福清's units
+    assert not Project.objects.exists()
