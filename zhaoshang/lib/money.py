@@ -6,17 +6,13 @@ is printed with exactly the digits its inputs had, trailing zeros dropped.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 WAN_PER_YI = Decimal(10000)
 # Stored amounts carry four decimals of 万元: one yuan. Sums are made on this scale.
 WAN_PLACES = 4
 WAN_QUANTUM = Decimal(1).scaleb(-WAN_PLACES)
 MAX_WAN_DIGITS = 15  # SQLite keeps up to 15 significant digits exactly
-
-
-class AmountError(ValueError):
-    """An amount that cannot be money: not a number, negative, or too precise."""
 
 
 def plain(value: Decimal) -> str:
@@ -36,25 +32,3 @@ def format_yi(wan: Decimal | None, unit: str = "亿元") -> str:
     if wan is None:
         return "—"
     return f"{plain(wan_to_yi(wan))}{unit}"
-
-
-def to_wan(value: object, *, field: str = "金额") -> Decimal:
-    """Parse a plain number (Decimal, int, or a string like "769.01") into 万元.
-
-    Refuses floats (binary fractions are not money), negatives, non-numbers and more than
-    four decimals, each with a Chinese reason naming the field."""
-    if isinstance(value, float):
-        raise AmountError(f"{field}:不接受浮点数,请以字符串或 Decimal 给出")
-    if isinstance(value, bool):
-        raise AmountError(f"{field}:不是数字")
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise AmountError(f"{field}:“{value}”不是数字") from None
-    if not amount.is_finite():
-        raise AmountError(f"{field}:“{value}”不是数字")
-    if amount < 0:
-        raise AmountError(f"{field}:不能为负数")
-    if amount != amount.quantize(WAN_QUANTUM):
-        raise AmountError(f"{field}:最多保留{WAN_PLACES}位小数")
-    return amount
