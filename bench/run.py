@@ -8,7 +8,9 @@ machine, and as a ratio to it, so results from different machines can be compare
   of any figure over all projects).
 
     python bench/run.py [--projects N] [--keep]      (DATABASE_URL picks the database;
-                                                      default: a fresh SQLite file in var/)
+                                                      default: a fresh SQLite file in var/;
+                                                      on PostgreSQL a database named *bench*,
+                                                      which is emptied first)
 Results are appended to bench/RESULTS.md with the machine they ran on.
 """
 
@@ -133,7 +135,13 @@ def main() -> None:
 
     vendor = connection.vendor
     if vendor == "postgresql":
-        call_command("flush", interactive=False, verbosity=0)
+        # A benchmark database is rebuilt from nothing; refuse anything not named for it.
+        if "bench" not in connection.settings_dict["NAME"]:
+            sys.exit(
+                "bench on PostgreSQL needs a database of its own (its name must contain 'bench')"
+            )
+        with connection.cursor() as cur:
+            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0)
     load_base_data()
     n = args.projects

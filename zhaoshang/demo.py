@@ -335,6 +335,20 @@ def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
 
 
+def _insert_projects(projects: list[Project], now: Any) -> list[Project]:
+    """Projects by plain inserts too, then their keys read back by code."""
+    fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
+    for p in projects:
+        p.created_at = p.updated_at = now
+    _insert_rows(Project, [{f.attname: getattr(p, f.attname) for f in fields} for p in projects])
+    keys = dict(
+        Project.objects.filter(code__in=[p.code for p in projects]).values_list("code", "pk")
+    )
+    for p in projects:
+        p.pk = keys[p.code]
+    return projects
+
+
 @transaction.atomic
 def load_demo(
     *, projects: int = 2000, seed: int = 2017, progress: Callable[[int], None] | None = None
@@ -362,7 +376,7 @@ def load_demo(
             codes = project_codes_allocate(prefix=builder.prefix, year=year, count=len(group))
             for project, code in zip(group, codes, strict=True):
                 project.code = code
-        saved = Project.objects.bulk_create([p for p, _ in built])
+        saved = _insert_projects([p for p, _ in built], now)
         entries: list[dict[str, Any]] = []
         arrivals: list[dict[str, Any]] = []
         for project, (_, history) in zip(saved, built, strict=True):
