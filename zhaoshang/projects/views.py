@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -84,37 +85,39 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "arrivals": project.arrivals.select_related("recorded_by"),
         "changes": history.project_changes(project),
         "writable": writable,
-        "move_form": StageMoveForm(initial={"effective_on": timezone.localdate()}),
-        "arrival_form": ArrivalForm(initial={"arrived_on": timezone.localdate()}),
     })  # fmt: skip
+
+
+def _submit(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any]) -> Any:
+    """Bind, validate, call one service. A refusal is shown next to the field it names;
+    returns the service's result, or None when there is nothing (more) to do."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as exc:
+        _attach_errors(form, exc)
+        return None
 
 
 def project_create(request: HttpRequest) -> HttpResponse:
     if not can_write(request.user):
         raise PermissionDenied("无权登记项目")
     form = ProjectForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = project_save(data=form.cleaned_data, actor=request.user)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, f"已登记项目 {project.code}")
-            return redirect("project_detail", code=project.code)
+    project = _submit(request, form, lambda d: project_save(data=d, actor=request.user))  # type: ignore[arg-type]
+    if project:
+        messages.success(request, f"已登记项目 {project.code}")
+        return redirect("project_detail", code=project.code)
     return render(request, "projects/form.html", {"form": form, "title": "登记项目"})
 
 
 def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project_save(data=form.cleaned_data, actor=request.user, project=project)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("project_detail", code=code)
+    save = lambda d: project_save(data=d, actor=request.user, project=project)  # type: ignore[arg-type]  # noqa: E731
+    if _submit(request, form, save):
+        messages.success(request, "已保存")
+        return redirect("project_detail", code=code)
     return render(request, "projects/form.html", {
         "form": form, "title": f"修改项目 {project.code}", "project": project,
     })  # fmt: skip
@@ -123,31 +126,20 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
 def project_move(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     form = StageMoveForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project_move_to_stage(project=project, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except OutOfOrderError as exc:
-            _attach_errors(form, exc)
-            form.fields["confirm_out_of_order"].widget.attrs["data-needed"] = "1"
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, "阶段已更新")
-            return redirect("project_detail", code=code)
+    move = lambda d: project_move_to_stage(project=project, actor=request.user, **d)  # type: ignore[arg-type]  # noqa: E731
+    if _submit(request, form, move):
+        messages.success(request, "阶段已更新")
+        return redirect("project_detail", code=code)
     return render(request, "projects/move.html", {"form": form, "project": project})
 
 
 def arrival_create(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     form = ArrivalForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            capital_arrival_record(project=project, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, "已登记到资")
-            return redirect("project_detail", code=code)
+    record = lambda d: capital_arrival_record(project=project, actor=request.user, **d)  # type: ignore[arg-type]  # noqa: E731
+    if _submit(request, form, record):
+        messages.success(request, "已登记到资")
+        return redirect("project_detail", code=code)
     return render(request, "projects/arrival.html", {"form": form, "project": project})
 
 
