@@ -142,6 +142,21 @@ def monthly_reached(
     return counts
 
 
+def largest_projects(projects: ProjectQuerySet, as_of: date, n: int = 10) -> list[Any]:
+    """The `n` largest projects in the pipeline on `as_of`. The largest few hundred entered
+    by then are read by the amount index first and only those are checked against their
+    history; the full query runs only if too few of them were live on that day."""
+    by_amount = projects.filter(entered_on__lte=as_of, total_investment__isnull=False).order_by(
+        "-total_investment", "code"
+    )
+    fields = ("code", "name", "total_investment")
+    pool = list(by_amount.values_list("pk", flat=True)[: n * 20])
+    live = list(by_amount.filter(pk__in=pool).live_on(as_of).only(*fields)[:n])
+    if len(live) < n and len(pool) == n * 20:
+        live = list(by_amount.live_on(as_of).only(*fields)[:n])
+    return live
+
+
 def dashboard_build(*, projects: ProjectQuerySet, scope: Unit, period: Period) -> Dashboard:
     today = timezone.localdate()
     as_of = min(period.end, today)
@@ -155,12 +170,7 @@ def dashboard_build(*, projects: ProjectQuerySet, scope: Unit, period: Period) -
     except MissingRateError as exc:
         capital, error = None, str(exc)
     year = period.end.year
-    top = list(
-        projects.live_on(as_of)
-        .filter(total_investment__isnull=False)
-        .order_by("-total_investment", "code")
-        .only("code", "name", "total_investment")[:10]
-    )
+    top = largest_projects(projects, as_of)
     return Dashboard(
         scope=scope, period=period, as_of=as_of,
         snapshot=Snapshot(as_of=as_of, buckets=buckets), by_unit=by_unit,
