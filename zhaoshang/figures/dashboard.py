@@ -23,7 +23,7 @@ from zhaoshang.figures.tally import (
     Snapshot,
     Tally,
 )
-from zhaoshang.lib.money import wan_to_yi
+from zhaoshang.lib.money import plain, wan_to_yi
 from zhaoshang.org.models import Unit
 from zhaoshang.projects.querysets import ProjectQuerySet
 from zhaoshang.projects.stages import Stage
@@ -92,7 +92,7 @@ class Dashboard:
         steps = [("对接项目", s.total, "total"),
                  ("已签约(含落地)", s.bucket("signed") + s.bucket("landed"), "signed_up"),
                  ("落地", s.bucket("landed"), "landed")]  # fmt: skip
-        return [{"name": n, "value": t.count, "yi": str(wan_to_yi(t.amount_wan)),
+        return [{"name": n, "value": t.count, "yi": plain(wan_to_yi(t.amount_wan)),
                  "link": self.link_bucket(b)} for n, t, b in steps]  # fmt: skip
 
     def _trend(self) -> dict[str, Any]:
@@ -106,12 +106,12 @@ class Dashboard:
 
     def _ranking(self) -> list[dict[str, Any]]:
         rows = sorted(self.by_unit, key=lambda r: r.snapshot.total.amount_wan if r.snapshot else 0)
-        return [{"name": r.label, "value": str(wan_to_yi(r.snapshot.total.amount_wan)),
+        return [{"name": r.label, "value": plain(wan_to_yi(r.snapshot.total.amount_wan)),
                  "count": r.snapshot.total.count, "link": self.link_bucket("total", r.key)}
                 for r in rows if r.snapshot]  # fmt: skip
 
     def _top(self) -> list[dict[str, Any]]:
-        return [{"name": p.name, "value": str(wan_to_yi(p.total_investment)),
+        return [{"name": p.name, "value": plain(wan_to_yi(p.total_investment)),
                  "link": reverse("project_detail", args=[p.code])}
                 for p in reversed(self.top)]  # fmt: skip
 
@@ -146,11 +146,11 @@ def largest_projects(projects: ProjectQuerySet, as_of: date, n: int = 10) -> lis
     """The `n` largest projects in the pipeline on `as_of`. The largest few hundred entered
     by then are read by the amount index first and only those are checked against their
     history; the full query runs only if too few of them were live on that day."""
-    by_amount = projects.filter(entered_on__lte=as_of, total_investment__isnull=False).order_by(
-        "-total_investment", "code"
-    )
+    candidates = projects.filter(entered_on__lte=as_of, total_investment__isnull=False)
     fields = ("code", "name", "total_investment")
-    pool = list(by_amount.values_list("pk", flat=True)[: n * 20])
+    # Ordered by the amount alone, so both databases read it off the amount index.
+    pool = list(candidates.order_by("-total_investment").values_list("pk", flat=True)[: n * 20])
+    by_amount = candidates.order_by("-total_investment", "code")
     live = list(by_amount.filter(pk__in=pool).live_on(as_of).only(*fields)[:n])
     if len(live) < n and len(pool) == n * 20:
         live = list(by_amount.live_on(as_of).only(*fields)[:n])
