@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from zhaoshang.intake.models import ImportRun
+from zhaoshang.intake.models import ImportRun, MappingTemplate
 from zhaoshang.org.access import units_in_scope
 
 
@@ -18,3 +18,12 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(MappingTemplate)
+class MappingTemplateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "city", "saved_by", "saved_at"]
+    readonly_fields = ["signature", "headers", "saved_by", "saved_at"]
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).filter(city__in=units_in_scope(request.user))

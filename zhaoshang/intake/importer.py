@@ -22,8 +22,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from zhaoshang.companies.models import Company
-from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold
-from zhaoshang.intake.models import ImportRun
+from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold, layout_at
+from zhaoshang.intake.models import ImportRun, MappingTemplate
 from zhaoshang.intake.sheets import read_rows
 from zhaoshang.intake.values import TOTAL_ROW, parse_amount, parse_date, parse_stage
 from zhaoshang.lib.money import plain
@@ -69,6 +69,7 @@ class ImportReport:
     sheet: str = ""
     dry_run: bool = False
     written: bool = True
+    layout: Layout | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -119,16 +120,24 @@ class SheetImporter:
         as_of: dt.date | None,
         sheet: str | None,
         file_name: str | None = None,
+        mapping: dict[int, str] | None = None,
     ) -> None:
         self.path, self.unit = path, unit
         self.file_name = file_name or path.name
         self.city = unit.ancestor_of_kind(UnitKind.CITY) or unit
         self.scope = Unit.objects.subtree(self.city)
         self.sheet_name, self.rows = read_rows(path, sheet=sheet)
-        self.layout: Layout = find_layout(self.rows)
+        templates = {
+            t.signature: t.columns() for t in MappingTemplate.objects.filter(city=self.city)
+        }
+        self.layout: Layout = find_layout(self.rows, templates=templates)
+        if mapping is not None:  # a mapping corrected by the user on the preview page
+            if "name" not in mapping.values():
+                raise ValueError("列对应中必须有“项目名称”")
+            self.layout = layout_at(self.rows, self.layout.header_row, mapping)
         self.as_of = as_of or self.layout.as_of
         self.source = f"导入自 {self.file_name}"
-        self.report = ImportReport(sheet=self.sheet_name)
+        self.report = ImportReport(sheet=self.sheet_name, layout=self.layout)
 
     # ── reading one row ─────────────────────────────────────────────────────────
     def cell(self, row: list[object], name: str) -> object:
@@ -417,8 +426,11 @@ def import_projects(
     all_or_nothing: bool = False,
     actor: Any = None,
     file_name: str | None = None,
+    mapping: dict[int, str] | None = None,
 ) -> ImportReport:
     """Import a project sheet into `unit` (see the module docstring). `actor` is recorded on
     the ImportRun as who ran it; history rows name the file, not the person."""
-    importer = SheetImporter(path=path, unit=unit, as_of=as_of, sheet=sheet, file_name=file_name)
+    importer = SheetImporter(
+        path=path, unit=unit, as_of=as_of, sheet=sheet, file_name=file_name, mapping=mapping
+    )
     return importer.run(dry_run=dry_run, all_or_nothing=all_or_nothing, actor=actor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -60,6 +61,12 @@ class Layout:
     units: dict[int, tuple[Decimal, str]] = field(default_factory=dict)
     as_of: dt.date | None = None
     filler: str = ""
+    headers: list[str] = field(default_factory=list)  # the header cells as written
+    from_template: bool = False
+
+    @property
+    def signature(self) -> str:
+        return header_signature(self.headers)
 
     def column_of(self, name: str) -> int | None:
         return next((c for c, f in self.columns.items() if f == name), None)
@@ -103,25 +110,51 @@ def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
-def find_layout(rows: list[list[object]], *, search: int = 30) -> Layout:
-    """The first row (within `search`) whose cells name a project column and at least one
-    other known column is the header; lines above it are titles ("单位:亿元", "截至…")."""
+def header_signature(cells: Sequence[object]) -> str:
+    """What identifies a sheet's layout: its header cells, folded. Sheets with the same
+    headers share a saved column mapping."""
+    import hashlib
+
+    text = "|".join(fold(c) for c in cells).rstrip("|")
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def layout_at(rows: list[list[object]], index: int, columns: dict[int, str]) -> Layout:
+    """The layout of a sheet whose header is row `index`, with the given column mapping."""
+    row = rows[index]
+    unit_word, usd_word, as_of, filler = _title_facts(rows, index)
+    cny = HEADER_UNITS[unit_word or "万元"]
+    usd = HEADER_UNITS[usd_word or "万美元"]
+    units = {}
+    for c, f in columns.items():
+        m = _UNIT_IN_HEADER.search(fold(row[c])) if c < len(row) else None
+        units[c] = HEADER_UNITS[m[1]] if m else (usd if f in USD_FIELDS else cny)
+    headers = [str(c or "").strip() for c in row]
+    return Layout(index, dict(columns), units, as_of, filler, headers)
+
+
+def find_layout(
+    rows: list[list[object]],
+    *,
+    templates: dict[str, dict[int, str]] | None = None,
+    search: int = 30,
+) -> Layout:
+    """The header row and what each column holds. A row whose headers match a saved
+    template takes that template's mapping; otherwise the first row (within `search`) whose
+    cells name a project column and at least one other known column is the header. Lines
+    above it are titles ("单位:亿元", "截至…")."""
     for index, row in enumerate(rows[:search]):
+        saved = (templates or {}).get(header_signature(row))
+        if saved and "name" in saved.values():
+            layout = layout_at(rows, index, saved)
+            layout.from_template = True
+            return layout
         columns = {c: f for c, cell in enumerate(row) if (f := header_field(cell))}
         if "name" in columns.values() and len(set(columns.values())) >= 2:
-            # Keep the first column for each field.
-            seen: dict[str, int] = {}
+            seen: dict[str, int] = {}  # the first column for each field
             for c, f in sorted(columns.items()):
                 seen.setdefault(f, c)
-            columns = {c: f for f, c in seen.items()}
-            unit_word, usd_word, as_of, filler = _title_facts(rows, index)
-            cny = HEADER_UNITS[unit_word or "万元"]
-            usd = HEADER_UNITS[usd_word or "万美元"]
-            units = {}
-            for c, f in columns.items():
-                m = _UNIT_IN_HEADER.search(fold(row[c]))
-                units[c] = HEADER_UNITS[m[1]] if m else (usd if f in USD_FIELDS else cny)
-            return Layout(index, columns, units, as_of, filler)
+            return layout_at(rows, index, {c: f for f, c in seen.items()})
     raise ValueError(
         "找不到表头:前30行中没有同时含“项目名称”和其他已知列(如总投资、所在地、进展)的行"
     )

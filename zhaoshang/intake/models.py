@@ -31,3 +31,30 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.unit}"
+
+
+class MappingTemplate(models.Model):
+    """A column mapping a user corrected and saved, used next time for sheets with the same
+    header cells (in the same city)."""
+
+    city = models.ForeignKey("org.Unit", verbose_name=_("城市"), on_delete=models.CASCADE)
+    signature = models.CharField(_("表头特征"), max_length=40)
+    headers = models.JSONField(_("表头"), default=list)
+    mapping = models.JSONField(_("列对应"), default=dict, help_text=_("列序号 → 字段"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    saved_at = models.DateTimeField(_("保存时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("导入模板")
+        verbose_name_plural = _("导入模板")
+        constraints = [
+            models.UniqueConstraint(fields=["city", "signature"], name="one_template_per_layout")
+        ]
+
+    def __str__(self) -> str:
+        return " | ".join(self.headers)[:80]
+
+    def columns(self) -> dict[int, str]:
+        return {int(c): f for c, f in self.mapping.items() if f}

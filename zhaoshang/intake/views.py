@@ -1,9 +1,12 @@
-"""The import page: upload a sheet, see what would happen (a dry run), then confirm."""
+"""The import page: upload a sheet, see what would happen (a dry run), correct the column
+mapping if needed (and save it for sheets with the same headers), then confirm."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -12,9 +15,11 @@ from django.shortcuts import render
 
 from zhaoshang.intake.forms import SheetUploadForm
 from zhaoshang.intake.importer import import_projects
-from zhaoshang.intake.models import ImportRun
+from zhaoshang.intake.layout import LABELS
+from zhaoshang.intake.models import ImportRun, MappingTemplate
 from zhaoshang.intake.sheets import SheetError
 from zhaoshang.org.access import can_write, can_write_unit, units_in_scope
+from zhaoshang.org.models import Unit, UnitKind
 
 
 def _upload_dir() -> Path:
@@ -23,56 +28,87 @@ def _upload_dir() -> Path:
     return path
 
 
-def sheet_import(request: HttpRequest) -> HttpResponse:
-    if not can_write(request.user):
-        raise PermissionDenied("无权导入项目")
-    if request.POST.get("action") == "confirm":
-        return _confirm(request)
-    form = SheetUploadForm(request.POST or None, request.FILES or None, user=request.user)
-    context: dict[str, object] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        unit = form.cleaned_data["unit"]
-        if not can_write_unit(request.user, unit):
-            raise PermissionDenied(f"无权向“{unit.name}”导入")
-        upload = form.cleaned_data["file"]
-        stored = _upload_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        with open(stored, "wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        try:
-            report = import_projects(path=stored, unit=unit, as_of=form.cleaned_data["as_of"],
-                                     dry_run=True, file_name=upload.name)  # fmt: skip
-        except (SheetError, ValueError) as exc:
-            stored.unlink(missing_ok=True)
-            form.add_error("file", str(exc))
-        else:
-            context.update(report=report, stored=stored.name, file_name=upload.name, unit=unit,
-                           as_of=form.cleaned_data["as_of"],
-                           all_or_nothing=form.cleaned_data["all_or_nothing"])  # fmt: skip
+def _page(request: HttpRequest, **context: Any) -> HttpResponse:
+    context.setdefault("form", SheetUploadForm(user=request.user))
     context["runs"] = ImportRun.objects.filter(unit__in=units_in_scope(request.user))[:10]
+    context["fields"] = [("", "(不导入)"), *LABELS.items()]
     return render(request, "intake/import.html", context)
 
 
-def _confirm(request: HttpRequest) -> HttpResponse:
-    import datetime as dt
+def sheet_import(request: HttpRequest) -> HttpResponse:
+    if not can_write(request.user):
+        raise PermissionDenied("无权导入项目")
+    if request.POST.get("action") in ("confirm", "remap"):
+        return _again(request)
+    form = SheetUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method != "POST" or not form.is_valid():
+        return _page(request, form=form)
+    unit = form.cleaned_data["unit"]
+    if not can_write_unit(request.user, unit):
+        raise PermissionDenied(f"无权向“{unit.name}”导入")
+    upload = form.cleaned_data["file"]
+    stored = _upload_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    with open(stored, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    job = {"stored": stored.name, "file_name": upload.name, "unit": unit,
+           "as_of": form.cleaned_data["as_of"],
+           "all_or_nothing": form.cleaned_data["all_or_nothing"]}  # fmt: skip
+    try:
+        report = _run(job, dry_run=True)
+    except (SheetError, ValueError) as exc:
+        stored.unlink(missing_ok=True)
+        form.add_error("file", str(exc))
+        return _page(request, form=form)
+    return _page(request, form=form, report=report, job=job)
 
-    stored_name = request.POST.get("stored", "")
-    if not stored_name or "/" in stored_name or "\\\\" in stored_name:
-        raise Http404("没有找到上传的文件")
-    stored = _upload_dir() / stored_name
+
+def _job(request: HttpRequest) -> dict[str, Any]:
+    """The upload a preview or confirmation refers to (kept under MEDIA_ROOT/imports)."""
+    stored = request.POST.get("stored", "")
+    if not stored or Path(stored).name != stored or not (_upload_dir() / stored).exists():
+        raise Http404("没有找到上传的文件,请重新上传")
     unit = units_in_scope(request.user).filter(code=request.POST.get("unit", "")).first()
-    if not stored.exists() or unit is None:
-        raise Http404("没有找到上传的文件")
+    if unit is None:
+        raise Http404("没有找到该单位")
     if not can_write_unit(request.user, unit):
         raise PermissionDenied(f"无权向“{unit.name}”导入")
     as_of = request.POST.get("as_of")
-    report = import_projects(
-        path=stored, unit=unit, as_of=dt.date.fromisoformat(as_of) if as_of else None,
-        all_or_nothing=request.POST.get("all_or_nothing") == "1", actor=request.user,
-        file_name=request.POST.get("file_name") or stored.name,
+    mapping = {int(k[4:]): v for k, v in request.POST.items() if k.startswith("col_") and v}
+    return {"stored": stored, "file_name": request.POST.get("file_name") or stored, "unit": unit,
+            "as_of": dt.date.fromisoformat(as_of) if as_of else None,
+            "all_or_nothing": request.POST.get("all_or_nothing") == "1",
+            "mapping": mapping or None}  # fmt: skip
+
+
+def _run(job: dict[str, Any], *, dry_run: bool, actor: Any = None) -> Any:
+    return import_projects(
+        path=_upload_dir() / job["stored"], unit=job["unit"], as_of=job["as_of"],
+        dry_run=dry_run, all_or_nothing=job["all_or_nothing"], actor=actor,
+        file_name=job["file_name"], mapping=job.get("mapping"),
     )  # fmt: skip
-    stored.unlink(missing_ok=True)
-    return render(request, "intake/import.html", {
-        "form": SheetUploadForm(user=request.user), "done": report, "unit": unit,
-        "runs": ImportRun.objects.filter(unit__in=units_in_scope(request.user))[:10],
-    })  # fmt: skip
+
+
+def _again(request: HttpRequest) -> HttpResponse:
+    job = _job(request)
+    try:
+        if request.POST["action"] == "remap":
+            report = _run(job, dry_run=True)
+            if request.POST.get("save_template") and report.layout:
+                _save_template(request, job["unit"], report.layout)
+            return _page(request, report=report, job=job, remapped=True)
+        report = _run(job, dry_run=False, actor=request.user)
+    except (SheetError, ValueError) as exc:
+        return _page(request, error=str(exc))
+    (_upload_dir() / job["stored"]).unlink(missing_ok=True)
+    return _page(request, done=report, unit=job["unit"])
+
+
+def _save_template(request: HttpRequest, unit: Unit, layout: Any) -> None:
+    city = unit.ancestor_of_kind(UnitKind.CITY) or unit
+    mapping = {str(c): f for c, f in layout.columns.items()}
+    MappingTemplate.objects.update_or_create(
+        city=city,
+        signature=layout.signature,
+        defaults={"headers": layout.headers, "mapping": mapping, "saved_by": request.user},
+    )

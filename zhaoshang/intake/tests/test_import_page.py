@@ -50,3 +50,45 @@ def test_leaders_and_outsiders_cannot_import_here(client, teammate, outsider, tm
     html = client.post("/imports/", {"file": upload, "unit": "350112"}).content.decode()
     assert "选择一个有效的选项" in html  # 长乐区 is not among 福清's units
     assert not Project.objects.exists()
+
+
+def _sheet(path):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["项目名称", "投资规模(亿元)", "属地", "项目进展"])
+    sheet.write_row(1, 0, ["榕城冷链物流园", 3.5, "长乐", "洽谈中"])
+    book.close()
+    return path
+
+
+def test_a_corrected_mapping_is_used_and_saved_for_the_next_sheet(client, owner, tmp_path):
+    path = _sheet(tmp_path / "规模.xlsx")
+    client.force_login(owner)
+    upload = SimpleUploadedFile("规模.xlsx", path.read_bytes())
+    html = client.post(
+        "/imports/", {"file": upload, "unit": "350112", "as_of": "2022-03-31"}
+    ).content.decode()
+    assert "投资规模(亿元)" in html  # the unrecognised column is offered for mapping
+    stored = html.split('name="stored" value="')[1].split('"')[0]
+    job = {
+        "stored": stored,
+        "unit": "350112",
+        "file_name": "规模.xlsx",
+        "as_of": "2022-03-31",
+        "all_or_nothing": "0",
+    }
+    mapping = {"col_0": "name", "col_1": "total_investment", "col_2": "place", "col_3": "stage"}
+    html = client.post(
+        "/imports/", {**job, **mapping, "action": "remap", "save_template": "1"}
+    ).content.decode()
+    assert "将新增 <strong>1</strong> 个" in html
+    client.post("/imports/", {**job, **mapping, "action": "confirm"})
+    assert Project.objects.get(name="榕城冷链物流园").total_investment == 35000
+    # The next sheet with the same headers is read with the saved mapping.
+    again = SimpleUploadedFile("规模2.xlsx", _sheet(tmp_path / "规模2.xlsx").read_bytes())
+    html = client.post(
+        "/imports/", {"file": again, "unit": "350112", "as_of": "2022-03-31"}
+    ).content.decode()
+    assert "已套用保存的模板" in html and "未变 <strong>1</strong> 个" in html
