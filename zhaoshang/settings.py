@@ -181,6 +181,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Evidence files (contract scans, licences, receipts): kept small and of known kinds.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 
+# Sheets in: the largest upload, the largest unpacked workbook, the largest packing ratio
+# (a zip bomb is refused before the reader sees it).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "100")) * 1024 * 1024
+IMPORT_MAX_UNPACKED = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "1024")) * 1024 * 1024
+IMPORT_MAX_RATIO = int(os.environ.get("IMPORT_MAX_RATIO", "200"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

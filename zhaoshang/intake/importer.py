@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -24,7 +25,7 @@ from django.db.models import Q
 from zhaoshang.companies.models import Company
 from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold, layout_at
 from zhaoshang.intake.models import ImportRun, MappingTemplate
-from zhaoshang.intake.sheets import read_rows
+from zhaoshang.intake.sheets import Limits, read_rows
 from zhaoshang.intake.values import TOTAL_ROW, parse_amount, parse_date, parse_stage
 from zhaoshang.lib.money import plain
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
@@ -45,6 +46,14 @@ STAGE_OF_DATE = {
 FORM_LABELS = {"name": "项目名称", "total_investment": "总投资", "contracted_foreign": "合同外资",
                "region": "所在地", "effective_on": "入库时间", "unit": "单位",
                "investor_name": "投资方"}  # fmt: skip
+
+
+def sheet_limits() -> Limits:
+    return Limits(
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        max_unpacked=settings.IMPORT_MAX_UNPACKED,
+        max_ratio=settings.IMPORT_MAX_RATIO,
+    )
 
 
 class RowError(Exception):
@@ -126,7 +135,7 @@ class SheetImporter:
         self.file_name = file_name or path.name
         self.city = unit.ancestor_of_kind(UnitKind.CITY) or unit
         self.scope = Unit.objects.subtree(self.city)
-        self.sheet_name, self.rows = read_rows(path, sheet=sheet)
+        self.sheet_name, self.rows = read_rows(path, sheet=sheet, limits=sheet_limits())
         templates = {
             t.signature: t.columns() for t in MappingTemplate.objects.filter(city=self.city)
         }

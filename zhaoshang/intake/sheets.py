@@ -9,20 +9,26 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine
 
-MAX_BYTES = 100 * 1024 * 1024
-MAX_UNPACKED = 1024 * 1024 * 1024
-MAX_RATIO = 200
+
+@dataclass(frozen=True)
+class Limits:
+    """What a sheet may weigh (settings IMPORT_MAX_BYTES, IMPORT_MAX_UNPACKED, IMPORT_MAX_RATIO)."""
+
+    max_bytes: int = 100 * 1024 * 1024
+    max_unpacked: int = 1024 * 1024 * 1024
+    max_ratio: int = 200
 
 
 class SheetError(ValueError):
     """The file cannot be read as a sheet; the message says why, in Chinese."""
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -30,23 +36,28 @@ def _check_zip(path: Path) -> None:
         raise SheetError("文件已损坏,或不是 .xlsx 工作簿(也可能已加密)") from None
     unpacked = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
+    if unpacked > limits.max_unpacked or unpacked / packed > limits.max_ratio:
         raise SheetError("工作簿解压后过大(疑似压缩炸弹),已拒绝")
 
 
-def read_rows(path: Path, *, sheet: str | None = None) -> tuple[str, list[list[object]]]:
+def read_rows(
+    path: Path, *, sheet: str | None = None, limits: Limits | None = None
+) -> tuple[str, list[list[object]]]:
     """(sheet name, rows) of the first sheet or the one named."""
+    limits = limits or Limits()
     if not path.exists():
         raise SheetError(f"找不到文件 {path}")
-    if path.stat().st_size > MAX_BYTES:
-        raise SheetError(f"文件超过{MAX_BYTES // (1024 * 1024)}MB,已拒绝")
+    if path.stat().st_size > limits.max_bytes:
+        size = limits.max_bytes
+        shown = f"{size // 1048576}MB" if size >= 1048576 else f"{size // 1024}KB"
+        raise SheetError(f"文件超过{shown},已拒绝")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return path.stem, _read_csv(path)
     if suffix not in (".xlsx", ".xls", ".xlsm"):
         raise SheetError(f"不支持的文件类型“{suffix or '无扩展名'}”:请用 .xlsx、.xls 或 .csv")
     if suffix in (".xlsx", ".xlsm"):
-        _check_zip(path)
+        _check_zip(path, limits)
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)

@@ -239,3 +239,20 @@ def test_the_unit_comes_from_the_sheet_when_not_given(sheet, units, capsys):
     assert main(["import", "projects", str(sheet)]) == 0
     assert "已导入:新增4个" in capsys.readouterr().out
     assert Project.objects.filter(unit=units.changle).count() == 4
+
+
+def test_a_zip_bomb_and_an_oversized_file_are_refused_before_reading(tmp_path, units, settings):
+    import zipfile
+
+    from zhaoshang.intake.sheets import SheetError
+
+    bomb = tmp_path / "炸弹.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (30 * 1024 * 1024))
+    with pytest.raises(SheetError, match="疑似压缩炸弹"):
+        import_projects(path=bomb, unit=units.changle)
+    settings.IMPORT_MAX_BYTES = 1024
+    big = write_sheet(tmp_path / "大表.xlsx", GOOD_ROWS * 20)
+    with pytest.raises(SheetError, match="文件超过1KB"):
+        import_projects(path=big, unit=units.changle)
+    assert not Project.objects.exists()
