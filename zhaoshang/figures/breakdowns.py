@@ -49,6 +49,18 @@ def _roll_up_to_children(parent: Unit, grouped: dict[Any, Any]) -> dict[Any, lis
     return out
 
 
+def snapshot_by_child_unit(
+    *, projects: ProjectQuerySet, as_of: date, parent: Unit
+) -> tuple[Snapshot, list[Row]]:
+    """The whole snapshot and one row per child of `parent` from one grouped query; the
+    whole is the sum of all groups (also of projects owned outside `parent`, which a
+    department sees), to the last digit."""
+    grouped = snapshot_rows(projects, as_of, group_by="unit_id")
+    whole = _merge_snapshots(as_of, list(grouped.values()))
+    rows = _unit_rows(parent, grouped, lambda parts: _merge_snapshots(as_of, parts), "snapshot")
+    return whole, rows
+
+
 def snapshot_breakdown(
     *, projects: ProjectQuerySet, as_of: date, dimension: str, parent: Unit | None = None
 ) -> list[Row]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from zhaoshang.figures.breakdowns import Row, snapshot_breakdown
+from zhaoshang.figures.breakdowns import Row, snapshot_by_child_unit
 from zhaoshang.figures.capital import CapitalFigures, MissingRateError, capital_figures
 from zhaoshang.figures.periods import Period
 from zhaoshang.figures.pipeline import pipeline_flows
@@ -24,7 +24,7 @@ from zhaoshang.figures.tally import (
     Tally,
 )
 from zhaoshang.lib.money import plain, wan_to_yi
-from zhaoshang.org.models import Unit
+from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.querysets import ProjectQuerySet
 from zhaoshang.projects.stages import Stage
 
@@ -48,16 +48,22 @@ class Dashboard:
     trend: dict[str, list[int]] = field(default_factory=dict)
     top: list[Any] = field(default_factory=list)
 
+    @property
+    def unit_param(self) -> str | None:
+        """The list's unit filter for this scope; a department's projects are those it is
+        responsible for (its own visibility), not ones owned under it."""
+        return None if self.scope.kind == UnitKind.DEPARTMENT else self.scope.code
+
     def link_bucket(self, bucket: str, unit: str | None = None) -> str:
-        return list_url(unit=unit or self.scope.code, as_of=self.as_of.isoformat(), bucket=bucket)
+        return list_url(unit=unit or self.unit_param, as_of=self.as_of.isoformat(), bucket=bucket)
 
     def link_flow(self, stage: str, start: date | None = None, end: date | None = None) -> str:
-        return list_url(unit=self.scope.code, reached=stage,
+        return list_url(unit=self.unit_param, reached=stage,
                         period_from=(start or self.period.start).isoformat(),
                         period_to=(end or self.period.end).isoformat())  # fmt: skip
 
     def link_capital(self, foreign: bool = False) -> str:
-        return list_url(unit=self.scope.code, arrival_from=self.period.start.isoformat(),
+        return list_url(unit=self.unit_param, arrival_from=self.period.start.isoformat(),
                         arrival_to=self.period.end.isoformat(),
                         arrival_foreign="true" if foreign else "")  # fmt: skip
 
@@ -160,11 +166,7 @@ def largest_projects(projects: ProjectQuerySet, as_of: date, n: int = 10) -> lis
 def dashboard_build(*, projects: ProjectQuerySet, scope: Unit, period: Period) -> Dashboard:
     today = timezone.localdate()
     as_of = min(period.end, today)
-    by_unit = snapshot_breakdown(projects=projects, as_of=as_of, dimension="unit", parent=scope)
-    buckets: dict[str, Tally] = {}
-    for row in by_unit:  # the whole is the sum of its parts, to the last digit
-        for name, tally in (row.snapshot.buckets if row.snapshot else {}).items():
-            buckets[name] = buckets.get(name, Tally()) + tally
+    snapshot, by_unit = snapshot_by_child_unit(projects=projects, as_of=as_of, parent=scope)
     try:
         capital, error = capital_figures(projects=projects, start=period.start, end=period.end), ""
     except MissingRateError as exc:
@@ -173,7 +175,7 @@ def dashboard_build(*, projects: ProjectQuerySet, scope: Unit, period: Period) -
     top = largest_projects(projects, as_of)
     return Dashboard(
         scope=scope, period=period, as_of=as_of,
-        snapshot=Snapshot(as_of=as_of, buckets=buckets), by_unit=by_unit,
+        snapshot=snapshot, by_unit=by_unit,
         flows=pipeline_flows(projects=projects, start=period.start, end=period.end),
         capital=capital, capital_error=error,
         trend=monthly_reached(projects, Stage.SIGNED, [year - 1, year]),

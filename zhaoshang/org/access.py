@@ -107,9 +107,9 @@ def scope_choices(user: User | AnonymousUser | None, max_depth: int = 2) -> Quer
 
 
 def projects_owned_under(user: User | AnonymousUser | None, unit: Unit) -> Q | None:
-    """The filter of projects owned under `unit` that the user may read (None: all).
-    Within a user's own scope, ownership already implies visibility — except for a
-    department, which sees only what it is responsible for."""
+    """The filter of projects under `unit` that the user may read (None: all). Within a
+    user's own scope, ownership already implies visibility. A department's own scope is
+    the projects it is responsible for, wherever they are owned."""
     from zhaoshang.org.models import Unit as UnitModel
 
     owned = Q(unit_id__in=UnitModel.objects.subtree(unit).values("id"))
@@ -121,4 +121,6 @@ def projects_owned_under(user: User | AnonymousUser | None, unit: Unit) -> Q | N
     if active.role != Role.DEPARTMENT and unit.is_within(scope_unit(active)):
         return owned
     read = project_read_q(active)
+    if active.role == Role.DEPARTMENT and unit.is_within(scope_unit(active)):
+        return read
     return owned & read if read is not None else owned

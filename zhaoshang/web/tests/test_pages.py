@@ -306,3 +306,24 @@ def test_forms_do_not_list_every_company_or_project(client, owner, two_districts
     two_districts[1].refresh_from_db()
     assert two_districts[1].investor.name == "神州优车(福建)有限公司"  # matched, not added
     assert two_districts[1].parent == two_districts[0]
+
+
+def test_a_department_dashboard_counts_the_projects_it_is_responsible_for(client, units):
+    from zhaoshang.org.services import unit_add
+
+    dept = unit_add(parent=units.fuzhou, name="市工信局", kind="department")
+    make_project(
+        unit=units.changle,
+        name="工信局督办项目",
+        amount="20000",
+        entered_on=dt.date(2020, 1, 1),
+        responsible_unit=dept,
+    )
+    make_project(unit=units.changle, name="别的项目", amount="1", entered_on=dt.date(2020, 1, 1))
+    user = UserFactory(username="gxj", unit=dept, role="department")
+    signed_in(client, user)
+    html = client.get("/?period=year&year=2022").content.decode()
+    card = re.search(r'href="([^"]+)"[^>]*data-figure="bucket".*?class="value">(\d+)', html, re.S)
+    assert card.group(2) == "1"
+    listed = client.get(card.group(1).replace("&amp;", "&")).content.decode()
+    assert "工信局督办项目" in listed and "别的项目" not in listed
