@@ -300,11 +300,31 @@ def project_move_to_stage(
     """Record that the project reached `stage` on `effective_on`."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     _ensure_can_write(actor, project)
+    if project.stage == Stage.DROPPED and stage != Stage.DROPPED:
+        raise ValidationError({"stage": "项目已终止,请先恢复项目"})
+    return _move(
+        project=project, stage=stage, effective_on=effective_on, actor=actor,
+        sign_kind=sign_kind, note=note, evidence=evidence, source=source,
+        confirm_out_of_order=confirm_out_of_order,
+    )  # fmt: skip
+
+
+def _move(
+    *,
+    project: Project,
+    stage: str,
+    effective_on: dt.date,
+    actor: User | None,
+    sign_kind: str = "",
+    note: str = "",
+    evidence: File | None = None,
+    source: str = "",
+    confirm_out_of_order: bool = False,
+) -> StageEntry:
+    """A new history entry for a locked project the actor may write (moves and revivals)."""
     _check_stage(stage, sign_kind)
     _check_date(effective_on, "effective_on", "生效日期")
     _check_evidence(evidence)
-    if project.stage == Stage.DROPPED and stage != Stage.DROPPED:
-        raise ValidationError({"stage": "项目已终止,请先恢复项目"})
     if stage == Stage.DROPPED and not note.strip():
         raise ValidationError({"note": "终止项目须说明原因"})
     duplicate = project.stage_entries.filter(
@@ -433,18 +453,11 @@ def project_revive(
         stage = before.stage if before else Stage.LEAD
     if stage == Stage.DROPPED:
         raise ValidationError({"stage": "恢复后的阶段不能是终止"})
-    # The move itself checks the date; it must follow the drop.
-    if effective_on < project.stage_on:
+    if effective_on < project.stage_on:  # the move checks the date itself; it must follow the drop
         raise ValidationError({"effective_on": "恢复日期不能早于终止日期"})
-    Project.objects.filter(pk=project.pk).update(stage=stage, drop_reason="")
-    project.stage = stage
-    entry = project_move_to_stage(
-        project=project,
-        stage=stage,
-        effective_on=effective_on,
-        actor=actor,
-        note=note or "恢复项目",
-    )
+    entry = _move(project=project, stage=stage, effective_on=effective_on, actor=actor,
+                  note=note or "恢复项目")  # fmt: skip
+    Project.objects.filter(pk=project.pk).update(drop_reason="")
     return entry
 
 
