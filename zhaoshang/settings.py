@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "zhaoshang.companies",
     "zhaoshang.projects",
     "zhaoshang.intake",
+    "zhaoshang.fieldwork",
+    "zhaoshang.service",
     "zhaoshang.web",
 ]
 

@@ -3,7 +3,7 @@ served from django-ninja's own static files: no outside asset)."""
 
 from ninja import NinjaAPI
 
-from zhaoshang.api import errors, figures, projects, registers
+from zhaoshang.api import errors, fieldwork, figures, projects, registers
 from zhaoshang.api.auth import AUTH
 
 api = NinjaAPI(
@@ -18,3 +18,4 @@ errors.install(api)
 api.add_router("", projects.router)
 api.add_router("", registers.router)
 api.add_router("", figures.router)
+api.add_router("", fieldwork.router)

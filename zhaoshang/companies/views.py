@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from zhaoshang.companies.models import Company
 from zhaoshang.companies.services import company_duplicate_candidates, company_merge
-from zhaoshang.org.access import can_write
+from zhaoshang.fieldwork.figures import company_contact_stats
+from zhaoshang.lib.names import normalize_company_name
+from zhaoshang.org.access import can_write, filter_by, owned_read_q
 from zhaoshang.projects.models import Project
 
 
@@ -24,14 +26,32 @@ def company_list(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/list.html", {"page": page, "q": q})
 
 
+def company_search(request: HttpRequest) -> HttpResponse:
+    """Name suggestions for the company fields (a <datalist>'s options): the normalised
+    name first, so "神州优车" offers "神州优车(福建)有限公司"."""
+    q = request.GET.get("q", "").strip()
+    found: list[str] = []
+    if q:
+        key = normalize_company_name(q)
+        qs = Company.objects.active().filter(
+            Q(name__icontains=q) | Q(normalized_name__contains=key)
+        )
+        found = list(qs.order_by("name").values_list("name", flat=True)[:15])
+    return render(request, "companies/options.html", {"names": found})
+
+
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = get_object_or_404(Company.objects.prefetch_related("tags"), pk=pk)
     projects = Project.objects.visible_to(request.user).filter(investor=company)
     duplicates = company_duplicate_candidates(company=company).annotate(n=Count("projects"))
+    field_contacts = filter_by(company.field_contacts.all(), owned_read_q(request.user))
     return render(request, "companies/detail.html", {
         "company": company, "projects": projects.select_related("unit"),
         "duplicates": duplicates, "can_merge": can_write(request.user),
         "contacts": company.contacts.all() if projects.exists() else [],
+        "stats": company_contact_stats(company, request.user),
+        "field_contacts": field_contacts.prefetch_related("projects")[:20],
+        "can_write": can_write(request.user),
     })  # fmt: skip
 
 

@@ -14,7 +14,7 @@ Anything a user may not see is reported as missing (404), never as forbidden.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -124,3 +124,70 @@ def projects_owned_under(user: User | AnonymousUser | None, unit: Unit) -> Q | N
     if active.role == Role.DEPARTMENT and unit.is_within(scope_unit(active)):
         return read
     return owned & read if read is not None else owned
+
+
+# ── field work and enterprise service ───────────────────────────────────────────────
+# Teams, trips, contacts, events and approval milestones belong to a unit (approvals: to
+# their project's owning unit). They are read within the scope and written by officers
+# and city administrators within the scope, exactly as projects are.
+
+
+def owned_read_q(user: User | AnonymousUser | None, field: str = "unit_id") -> Q | None:
+    """Records owned by a unit (`field`) that the user may read; None means all."""
+    active = _active_user(user)
+    if active is None:
+        return Q(pk__in=[])
+    if active.is_superuser:
+        return None
+    return _in_scope(field, active)
+
+
+def owned_write_q(user: User | AnonymousUser | None, field: str = "unit_id") -> Q | None:
+    active = _active_user(user)
+    if active is None or not can_write(active):
+        return Q(pk__in=[])
+    if active.is_superuser:
+        return None
+    return _in_scope(field, active)
+
+
+def request_read_q(user: User | AnonymousUser | None) -> Q | None:
+    """Service requests a user may read. A department reads only what is assigned to it;
+    everyone else reads what their scope took in, was assigned or now supervises."""
+    active = _active_user(user)
+    if active is None:
+        return Q(pk__in=[])
+    if active.is_superuser:
+        return None
+    if active.role == Role.DEPARTMENT:
+        return _in_scope("department_id", active)
+    return (
+        _in_scope("unit_id", active)
+        | _in_scope("department_id", active)
+        | _in_scope("escalated_to_id", active)
+    )
+
+
+def request_handle_q(user: User | AnonymousUser | None) -> Q | None:
+    """Requests a user may work on (record progress, close): the assigned department, and
+    officers and city administrators over the department or the owning unit."""
+    active = _active_user(user)
+    if active is None:
+        return Q(pk__in=[])
+    if active.is_superuser:
+        return None
+    if active.role == Role.DEPARTMENT:
+        return _in_scope("department_id", active)
+    if not can_write(active):
+        return Q(pk__in=[])
+    return _in_scope("unit_id", active) | _in_scope("department_id", active)
+
+
+def request_own_q(user: User | AnonymousUser | None) -> Q | None:
+    """Requests a user may change as their owner (edit, escalate, record the company's
+    rating): officers and city administrators of the unit that took them in."""
+    return owned_write_q(user, "unit_id")
+
+
+def filter_by(qs: QuerySet[Any], q: Q | None) -> QuerySet[Any]:
+    return qs if q is None else qs.filter(q)

@@ -19,6 +19,7 @@ class UnitKind(models.TextChoices):
     DEPARTMENT = "department", _("部门")
 
 
+DEFAULT_STALLED_DAYS = 30
 ADMINISTRATIVE_KINDS = (UnitKind.PROVINCE, UnitKind.CITY, UnitKind.COUNTY, UnitKind.TOWN)
 
 
@@ -57,6 +58,12 @@ class Unit(models.Model):
         help_text=_("城市的项目编号前缀,如福州市为 FZ;为空时用行政区划代码前四位"),
     )
     is_active = models.BooleanField(_("有效"), default=True)
+    stalled_after_days = models.PositiveSmallIntegerField(
+        _("停滞提醒天数"),
+        null=True,
+        blank=True,
+        help_text=_("在谈、签约项目超过该天数无对接记录即列入停滞清单;为空时沿用上级单位的设置"),
+    )
 
     objects = UnitQuerySet.as_manager()
     history = HistoricalRecords()
@@ -101,6 +108,15 @@ class Unit(models.Model):
         if self.kind == UnitKind.PARK:
             return "我园区"
         return "我单位"
+
+    def stalled_days(self) -> int:
+        """This unit's stalled-list threshold, inherited from the nearest unit that sets one."""
+        if self.stalled_after_days:
+            return self.stalled_after_days
+        for unit in reversed(list(self.ancestors())):
+            if unit.stalled_after_days:
+                return unit.stalled_after_days
+        return DEFAULT_STALLED_DAYS
 
     @property
     def full_name(self) -> str:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from zhaoshang.figures.pipeline import exact_sum
 from zhaoshang.figures.tally import from_scaled
+from zhaoshang.org import access
 from zhaoshang.org.access import can_write
 from zhaoshang.projects import history
 from zhaoshang.projects.export import RELATED, projects_xlsx, title_lines
@@ -35,6 +35,7 @@ from zhaoshang.projects.services import (
     project_save,
 )
 from zhaoshang.projects.stages import Stage
+from zhaoshang.web.submit import submit
 
 PAGE_SIZE = 50
 LIST_RELATED = ["unit", "region", "park", "investor", "chain", "channel"]
@@ -85,26 +86,20 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "arrivals": project.arrivals.select_related("recorded_by"),
         "changes": history.project_changes(project),
         "writable": writable,
+        "approvals": project.approvals.select_related("item"),
+        "contacts": project.contacts.filter(access.owned_read_q(request.user) or Q())
+        .select_related("company").prefetch_related("projects")[:20],
+        "requests": project.service_requests.filter(access.request_read_q(request.user) or Q())
+        .select_related("category", "department", "company"),
+        "signings": project.event_signings.select_related("event"),
     })  # fmt: skip
-
-
-def _submit(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any]) -> Any:
-    """Bind, validate, call one service. A refusal is shown next to the field it names;
-    returns the service's result, or None when there is nothing (more) to do."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return call(form.cleaned_data)
-    except ValidationError as exc:
-        _attach_errors(form, exc)
-        return None
 
 
 def project_create(request: HttpRequest) -> HttpResponse:
     if not can_write(request.user):
         raise PermissionDenied("无权登记项目")
     form = ProjectForm(request.POST or None, user=request.user)
-    project = _submit(request, form, lambda d: project_save(data=d, actor=request.user))  # type: ignore[arg-type]
+    project = submit(request, form, lambda d: project_save(data=d, actor=request.user))  # type: ignore[arg-type]
     if project:
         messages.success(request, f"已登记项目 {project.code}")
         return redirect("project_detail", code=project.code)
@@ -115,7 +110,7 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     save = lambda d: project_save(data=d, actor=request.user, project=project)  # type: ignore[arg-type]  # noqa: E731
-    if _submit(request, form, save):
+    if submit(request, form, save):
         messages.success(request, "已保存")
         return redirect("project_detail", code=code)
     return render(request, "projects/form.html", {
@@ -127,7 +122,7 @@ def project_move(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     form = StageMoveForm(request.POST or None, request.FILES or None)
     move = lambda d: project_move_to_stage(project=project, actor=request.user, **d)  # type: ignore[arg-type]  # noqa: E731
-    if _submit(request, form, move):
+    if submit(request, form, move):
         messages.success(request, "阶段已更新")
         return redirect("project_detail", code=code)
     return render(request, "projects/move.html", {"form": form, "project": project})
@@ -137,19 +132,10 @@ def arrival_create(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     form = ArrivalForm(request.POST or None, request.FILES or None)
     record = lambda d: capital_arrival_record(project=project, actor=request.user, **d)  # type: ignore[arg-type]  # noqa: E731
-    if _submit(request, form, record):
+    if submit(request, form, record):
         messages.success(request, "已登记到资")
         return redirect("project_detail", code=code)
     return render(request, "projects/arrival.html", {"form": form, "project": project})
-
-
-def _attach_errors(form: Any, exc: ValidationError) -> None:
-    """A service's refusal shown next to the field it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 KANBAN_STAGES = list(Stage.values)

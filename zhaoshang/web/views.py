@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from zhaoshang.fieldwork.figures import fieldwork_figures, follow_ups_due, work_cards
 from zhaoshang.figures.dashboard import dashboard_build
 from zhaoshang.figures.periods import period_from_params
 from zhaoshang.org.access import scope_choices, scope_unit
@@ -23,8 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
     period = period_from_params(request.GET, today)
     projects = Project.objects.visible_under(request.user, scope)
     board = dashboard_build(projects=projects, scope=scope, period=period)
+    work = fieldwork_figures(user=request.user, scope=scope, period=period, today=today)
     return render(request, "web/dashboard.html", {
         "board": board, "choices": choices, "today": today,
+        "work_cards": work_cards(work), "due": list(follow_ups_due(request.user, today)[:20]),
         "years": range(today.year, today.year - 10, -1), "months": range(1, 13),
     })  # fmt: skip
 

@@ -1,0 +1,40 @@
+"""Admin: the configurable lists (request categories, approval items) are edited here;
+requests and approvals are read-only (they change through the services)."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from zhaoshang.service.models import (
+    ApprovalItem,
+    ApprovalMilestone,
+    RequestCategory,
+    ServiceRequest,
+)
+
+
+@admin.register(RequestCategory, ApprovalItem)
+class ChoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "owner", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+
+
+class ReadOnly(SimpleHistoryAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ReadOnly):
+    list_display = ["received_on", "company", "title", "department", "due_on", "status"]
+    list_filter = ["status", "category"]
+    search_fields = ["company__name", "title"]
+
+
+@admin.register(ApprovalMilestone)
+class ApprovalMilestoneAdmin(ReadOnly):
+    list_display = ["project", "item", "started_on", "finished_on", "parallel"]
+    list_filter = ["item", "parallel"]
