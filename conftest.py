@@ -77,3 +77,19 @@ def city_admin(units):  # type: ignore[no-untyped-def]
     from zhaoshang.factories import UserFactory
 
     return UserFactory(username="fuzhou_admin", unit=units.fuzhou, role="city_admin")
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium through Playwright, for the browser tests (see web/tests/browsing)."""
+    import os
+
+    from zhaoshang.web.tests.browsing import CHROMIUM, LAUNCH_ARGS
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop in the test thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

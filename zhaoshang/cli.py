@@ -97,7 +97,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
         took = time.perf_counter() - started
         print(
             f"已加载演示数据:项目{counts['projects']}个、阶段记录{counts['stage_entries']}条、"
-            f"到资记录{counts['arrivals']}条、企业{counts['companies']}家,用时{took:.1f}秒"
+            f"到资记录{counts['arrivals']}条、企业{counts['companies']}家;"
+            f"小分队{counts['teams']}支、外出招商{counts['trips']}次、对接记录{counts['contacts']}条、"
+            f"活动{counts['events']}场(签约项目{counts['signings']}个)、企业诉求{counts['requests']}件、"
+            f"审批节点{counts['approvals']}个,用时{took:.1f}秒"
         )
     users = ensure_demo_users()
     print("演示账号(密码均为 " + DEMO_PASSWORD + "):")

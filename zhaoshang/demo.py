@@ -38,11 +38,12 @@ from zhaoshang.projects.services import code_prefix_for, derived_dates, project_
 from zhaoshang.projects.stages import LIVE_STAGES, SignKind, Stage
 
 DEMO_PASSWORD = "Zs-demo-2026"
-DEMO_USERS = [  # username, unit code (or park/department name), role, display name
+DEMO_USERS = [  # username, unit code (or department name), role, display name
     ("admin", FUZHOU_CODE, Role.CITY_ADMIN, "市招商办管理员"),
     ("changle", "350112", Role.OFFICER, "长乐区招商专员"),
     ("fuqing", "350181", Role.OFFICER, "福清市招商专员"),
     ("leader", FUZHOU_CODE, Role.LEADER, "市领导"),
+    ("ziyuan", "市资源规划局", Role.DEPARTMENT, "市资源规划局办事员"),
 ]
 PARKS = [
     ("350112", "东南大数据产业园"),
@@ -195,7 +196,8 @@ def ensure_demo_users() -> list[tuple[str, str]]:
         if not User.objects.filter(username=username).exists():
             user_create(
                 username=username,
-                unit=Unit.objects.get(code=unit_code),
+                unit=Unit.objects.filter(code=unit_code).first()
+                or Unit.objects.get(name=unit_code, kind=UnitKind.DEPARTMENT),
                 role=role,
                 password=DEMO_PASSWORD,
                 display_name=display,
@@ -428,6 +430,10 @@ def load_demo(
         counts["arrivals"] += len(arrivals)
         if progress:
             progress(size)
+    ensure_demo_users()  # field work is recorded by them
+    from zhaoshang.fieldwork.demo import load_fieldwork_demo
+
+    counts.update(load_fieldwork_demo(city=city, today=today, projects=projects, seed=seed))
     with connection.cursor() as cursor:  # fresh statistics after a bulk load: better plans
         cursor.execute("ANALYZE")
     return counts

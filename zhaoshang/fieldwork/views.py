@@ -81,6 +81,7 @@ def _ensure_writer(request: HttpRequest) -> None:
 
 def team_list(request: HttpRequest) -> HttpResponse:
     teams = readable(Team, request.user).select_related("unit").annotate(n_trips=Count("trips"))
+    teams = teams.order_by("unit__path", "name")  # GROUP BY drops Meta.ordering
     return render(request, "fieldwork/team_list.html", {
         "teams": teams, "can_write": can_write(request.user)})  # fmt: skip
 
@@ -88,7 +89,8 @@ def team_list(request: HttpRequest) -> HttpResponse:
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_for_user(Team, request.user, pk)
     return render(request, "fieldwork/team_detail.html", {
-        "team": team, "trips": team.trips.annotate(n_contacts=Count("contacts")),
+        "team": team,
+        "trips": team.trips.annotate(n_contacts=Count("contacts")).order_by("-start_on", "-id"),
         "can_write": can_write(request.user)})  # fmt: skip
 
 
@@ -111,7 +113,7 @@ def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def trip_list(request: HttpRequest) -> HttpResponse:
     trips = readable(Trip, request.user).select_related("unit", "team").annotate(
         n_contacts=Count("contacts"))  # fmt: skip
-    trips = window(request, trips, "start_on")
+    trips = window(request, trips, "start_on").order_by("-start_on", "-id")
     return render(request, "fieldwork/trip_list.html", {
         "page": _page(request, trips), "can_write": can_write(request.user)})  # fmt: skip
 
@@ -196,7 +198,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = (
         readable(Event, request.user).select_related("unit").annotate(n_signed=Count("signings"))
     )
-    events = window(request, events, "held_on")
+    events = window(request, events, "held_on").order_by("-held_on", "-id")
     kind = request.GET.get("kind", "")
     if kind in EventKind.values:
         events = events.filter(kind=kind)

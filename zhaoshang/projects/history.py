@@ -41,6 +41,8 @@ def project_changes(project: Project, limit: int = 200) -> list[Change]:
     """Field changes, newest first; the creation row shows as "登记"."""
     records = list(project.history.select_related("history_user").order_by("-history_date")[:limit])
     changes: list[Change] = []
+    if not records:  # bulk-loaded rows (the demo) have no history
+        return changes
     for record, older in zip(records, [*records[1:], None], strict=True):
         who = str(record.history_user) if record.history_user else "系统"
         reason = record.history_change_reason or ""

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('companies', '0002_initial'),
-        ('org', '0002_historicalunit_stalled_after_days_and_more'),
+        ('org', '0002_unit_stalled_after_days'),
         ('projects', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
