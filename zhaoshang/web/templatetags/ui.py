@@ -47,3 +47,10 @@ def drill(**params: Any) -> str:
         if value not in ("", None):
             q[key] = str(value)
     return format_html("/projects/?{}", q.urlencode())
+
+
+@register.filter
+def pct(value: Any) -> str:
+    """A rate in per cent ("25.0%"); "—" when there is nothing to divide by (None). A zero
+    rate is a figure, shown as "0.0%", not hidden."""
+    return "—" if value is None else f"{value}%"
