@@ -68,7 +68,10 @@ def baseline_insert(n: int) -> float:
 
 
 PAGE_TARGETS = {"dashboard (whole city, this year)": 0.5, "dashboard (whole city, last year)": 0.5,
-                "project list, first page": 0.2, "kanban (columns and totals)": 0.3}  # fmt: skip
+                "project list, first page": 0.2, "kanban (columns and totals)": 0.3,
+                "contacts, first page": 0.2, "督办 list (overdue requests)": 0.3,
+                "stalled projects, first page": 0.3,
+                "event with roster and fulfilment": 0.2}  # fmt: skip
 
 
 def page_measures(floor: float) -> list[str]:
@@ -79,6 +82,7 @@ def page_measures(floor: float) -> list[str]:
     from django.conf import settings
     from django.test import Client
 
+    from zhaoshang.fieldwork.models import Event
     from zhaoshang.org.models import Role, Unit, User
 
     settings.ALLOWED_HOSTS.append("testserver")
@@ -94,7 +98,13 @@ def page_measures(floor: float) -> list[str]:
         "dashboard (whole city, last year)": f"/?period=year&year={last_year}",
         "project list, first page": "/projects/",
         "kanban (columns and totals)": "/kanban/",
+        "contacts, first page": "/contacts/",
+        "督办 list (overdue requests)": "/requests/overdue/",
+        "stalled projects, first page": "/stalled/",
     }
+    event = Event.objects.filter(signings__isnull=False).order_by("pk").first()
+    if event is not None:
+        urls["event with roster and fulfilment"] = f"/events/{event.pk}/"
     out = []
     for name, url in urls.items():
         assert client.get(url).status_code == 200, url
@@ -105,6 +115,16 @@ def page_measures(floor: float) -> list[str]:
             f"{took:.3f} | COUNT+SUM over all projects | {floor:.4f} | {took / floor:.1f}× |"
         )
     return out
+
+
+def _superuser() -> object:
+    from zhaoshang.org.models import Unit, User
+
+    user, _ = User.objects.get_or_create(
+        username="bench-root",
+        defaults={"unit": Unit.objects.get(code="350100"), "is_superuser": True},
+    )
+    return user
 
 
 def main() -> None:
@@ -128,7 +148,10 @@ def main() -> None:
 
     from zhaoshang.basedata import load_base_data
     from zhaoshang.demo import load_demo
+    from zhaoshang.fieldwork.figures import fieldwork_figures, stalled_projects
+    from zhaoshang.fieldwork.models import Contact
     from zhaoshang.figures.capital import capital_figures
+    from zhaoshang.figures.periods import Period
     from zhaoshang.figures.pipeline import pipeline_flows, pipeline_snapshot
     from zhaoshang.org.models import Unit
     from zhaoshang.projects.models import Project, StageEntry
@@ -151,6 +174,7 @@ def main() -> None:
         floor_load = baseline_insert(n)
     load = timed(lambda: load_demo(projects=n, seed=1))
     entries = StageEntry.objects.count()
+    contacts = Contact.objects.count()
 
     city = Unit.objects.get(code="350100")
     changle = Unit.objects.get(code="350112")
@@ -176,10 +200,19 @@ def main() -> None:
         "capital, whole city, one year": lambda: capital_figures(
             projects=Project.objects.in_unit(city), start=year[0], end=year[1]
         ),
+        "field-work and service figures, whole city, one year": lambda: fieldwork_figures(
+            user=_superuser(),
+            scope=city,
+            period=Period("year", *year),
+            today=today,
+        ),
+        "stalled projects, whole city (count)": lambda: stalled_projects(
+            user=_superuser(), scope=city, today=today
+        ).count(),
     }
     lines = [
         f"\n## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {vendor} · {n:,} projects, "
-        f"{entries:,} stage entries",
+        f"{entries:,} stage entries, {contacts:,} contacts",
         f"Machine: {machine()}\n",
         "| measure | seconds | baseline | baseline seconds | ratio |",
         "| --- | ---: | --- | ---: | ---: |",

@@ -95,7 +95,9 @@ def load_fieldwork_demo(
     teams = _teams(rng, counties)
     trips = _trips(rng, teams, today, count=max(20, min(projects // 20, 5000)))
     contacts = _contacts(rng, trips, officers, today, count=max(100, projects // 2))
-    events, signings = _events(rng, city, counties, officers, today, count=max(6, projects // 300))
+    events, signings = _events(
+        rng, city, counties, officers, today, count=max(6, min(projects // 300, 80))
+    )
     requests = _requests(rng, city, counties, today, count=max(30, min(projects // 25, 4000)))
     approvals = _approvals(rng, today, count=max(20, min(projects // 20, 5000)))
     return {
@@ -242,14 +244,16 @@ def _events(
         made += 1
         if kind not in (EventKind.SIGNING, EventKind.ENTREPRENEURS, EventKind.FAIR):
             continue
-        open_ones = list(
+        candidates = list(
             Project.objects.filter(
                 unit=unit,
                 stage__in=[Stage.LEAD, Stage.NEGOTIATING],
                 stage_on__lt=held,
                 event_signings__isnull=True,
-            ).order_by("?")[: rng.randint(3, 8)]
+            ).values_list("pk", flat=True)[:200]
         )
+        picked = rng.sample(candidates, min(len(candidates), rng.randint(3, 8)))
+        open_ones = list(Project.objects.filter(pk__in=picked).order_by("pk"))
         for project in open_ones:
             event_sign(
                 event=event, project=project, sign_kind=rng.choice(SignKind.values), actor=None
@@ -323,11 +327,10 @@ def _requests(
 
 def _approvals(rng: random.Random, today: dt.date, count: int) -> int:
     items = list(ApprovalItem.objects.filter(owner=None))
-    landed = list(
-        Project.objects.filter(landed_on__isnull=False)
-        .values_list("pk", "landed_on")
-        .order_by("?")[:count]
+    every = list(
+        Project.objects.filter(landed_on__isnull=False).order_by("pk").values_list("pk", "landed_on")
     )
+    landed = rng.sample(every, min(count, len(every)))  # seeded: the same demo every time
     rows: list[Any] = []
     for pk, on in landed:
         parallel = rng.random() < 0.4

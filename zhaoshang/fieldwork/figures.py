@@ -279,9 +279,11 @@ def stalled_thresholds(scope: Unit) -> dict[int, int]:
     return out
 
 
-def stalled_projects(*, user: Any, scope: Unit, today: dt.date) -> QuerySet[Project]:
+def stalled_projects(*, user: Any, scope: Unit, today: dt.date) -> QuerySet[Any]:
     """Projects in 在谈 or 签约 with no contact for longer than their unit's threshold (a
-    project never contacted counts from the day it entered the pipeline)."""
+    project never contacted counts from the day it entered the pipeline), as narrow rows
+    {"pk", "last_contact"} oldest first: grouping only the key keeps the aggregate cheap;
+    `stalled_page` loads the projects of one page."""
     thresholds = stalled_thresholds(scope)
     by_days: dict[int, list[int]] = defaultdict(list)
     for unit_id, days in thresholds.items():
@@ -292,11 +294,26 @@ def stalled_projects(*, user: Any, scope: Unit, today: dt.date) -> QuerySet[Proj
     return (
         Project.objects.visible_under(user, scope)
         .filter(stage__in=[Stage.NEGOTIATING, Stage.SIGNED])
+        .values("pk", "unit_id", "entered_on")
         .annotate(last_contact=Coalesce(Max("contacts__contacted_on"), "entered_on"))
         .filter(cond)
-        .select_related("unit", "investor")
-        .order_by("last_contact", "id")
+        .values("pk", "last_contact")
+        .order_by("last_contact", "pk")
     )
+
+
+def stalled_page(rows: Any, today: dt.date) -> list[Project]:
+    """The projects of a page of `stalled_projects` rows, with `last_contact` and
+    `idle_days` set."""
+    rows = list(rows)
+    found = Project.objects.select_related("unit", "investor").in_bulk([r["pk"] for r in rows])
+    out = []
+    for row in rows:
+        project = found[row["pk"]]
+        project.last_contact = row["last_contact"]  # type: ignore[attr-defined]
+        project.idle_days = (today - row["last_contact"]).days  # type: ignore[attr-defined]
+        out.append(project)
+    return out
 
 
 def work_cards(f: FieldworkFigures) -> list[dict[str, Any]]:

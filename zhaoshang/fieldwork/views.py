@@ -290,12 +290,11 @@ def _scope(request: HttpRequest) -> Any:
 def stalled(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     scope, choices = _scope(request)
-    projects = figures.stalled_projects(user=request.user, scope=scope, today=today)
-    page = _page(request, projects)
-    for p in page:
-        p.idle_days = (today - p.last_contact).days
+    rows = figures.stalled_projects(user=request.user, scope=scope, today=today)
+    page = _page(request, rows)
     return render(request, "fieldwork/stalled.html", {
-        "page": page, "scope": scope, "choices": choices,
+        "page": page, "projects": figures.stalled_page(page.object_list, today),
+        "scope": scope, "choices": choices,
         "threshold": scope.stalled_days()})  # fmt: skip
 
 

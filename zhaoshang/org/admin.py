@@ -16,7 +16,15 @@ class UnitAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
-    fields = ["parent", "kind", "name", "code", "project_code_prefix", "is_active"]
+    fields = [
+        "parent",
+        "kind",
+        "name",
+        "code",
+        "project_code_prefix",
+        "stalled_after_days",
+        "is_active",
+    ]
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         return units_in_scope(request.user).select_related("parent")

@@ -83,13 +83,12 @@ def supervision(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     mine = window(request, _requests(request.user), "received_on", "unit", "department")
     overdue = figures.overdue_on(mine, today).order_by("due_on", "id")
-    rows = []
-    own = access.request_own_q(request.user)
-    own_ids = set(access.filter_by(ServiceRequest.objects.all(), own).filter(
-        pk__in=[r.pk for r in overdue]).values_list("pk", flat=True))  # fmt: skip
-    for r in overdue:
-        rows.append((r, r.days_overdue(today), r.pk in own_ids and escalation_target(r)))
-    return render(request, "service/supervision.html", {"rows": rows, "today": today})
+    overdue = overdue.select_related("unit__parent", "escalated_to__parent")
+    page = Paginator(overdue, PAGE_SIZE).get_page(request.GET.get("page"))
+    own = access.filter_by(ServiceRequest.objects.all(), access.request_own_q(request.user))
+    own_ids = set(own.filter(pk__in=[r.pk for r in page]).values_list("pk", flat=True))
+    rows = [(r, r.days_overdue(today), r.pk in own_ids and escalation_target(r)) for r in page]
+    return render(request, "service/supervision.html", {"rows": rows, "page": page})
 
 
 def request_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:

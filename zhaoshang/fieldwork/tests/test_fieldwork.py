@@ -16,6 +16,7 @@ from zhaoshang.fieldwork.figures import (
     fieldwork_figures,
     follow_ups_due,
     roster_totals,
+    stalled_page,
     stalled_projects,
 )
 from zhaoshang.fieldwork.models import Contact, Event, EventSigning, Team, Trip
@@ -393,8 +394,8 @@ def test_stalled_projects_have_no_contact_for_longer_than_their_units_threshold(
     )
     lead(units, owner, "只是线索的项目", "1", entered=today - dt.timedelta(days=300))
 
-    found = stalled_projects(user=owner, scope=units.changle, today=today)
-    assert [(p.name, (today - p.last_contact).days) for p in found] == [
+    found = stalled_page(stalled_projects(user=owner, scope=units.changle, today=today), today)
+    assert [(p.name, p.idle_days) for p in found] == [
         ("滨海新城项目", 45),
         ("长乐玻璃深加工项目", 40),
     ]
