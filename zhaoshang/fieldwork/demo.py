@@ -327,9 +327,8 @@ def _requests(
 
 def _approvals(rng: random.Random, today: dt.date, count: int) -> int:
     items = list(ApprovalItem.objects.filter(owner=None))
-    every = list(
-        Project.objects.filter(landed_on__isnull=False).order_by("pk").values_list("pk", "landed_on")
-    )
+    landed_ones = Project.objects.filter(landed_on__isnull=False).order_by("pk")
+    every = list(landed_ones.values_list("pk", "landed_on"))
     landed = rng.sample(every, min(count, len(every)))  # seeded: the same demo every time
     rows: list[Any] = []
     for pk, on in landed:

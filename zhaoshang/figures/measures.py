@@ -81,12 +81,11 @@ def _amount(stage: str) -> Callable[[Actuals], Decimal]:
 MEASURES: dict[str, Measure] = {
     m.code: m
     for m in [
-        Measure("signed_count", "签约项目数", "个", _count("signed"), stage="signed"),
+        Measure("signed_count", "签约项目数", "个", _count("signed"), "signed"),
         Measure("signed_amount", "签约总投资", "万元", _amount("signed")),
-        Measure("landed_count", "落地项目数", "个", _count("landed"), stage="landed"),
+        Measure("landed_count", "落地项目数", "个", _count("landed"), "landed"),
         Measure("landed_amount", "落地总投资", "万元", _amount("landed")),
-        Measure("construction_count", "开工项目数", "个", _count("construction"),
-                stage="construction"),  # fmt: skip
+        Measure("construction_count", "开工项目数", "个", _count("construction"), "construction"),
         Measure("capital_cny", "实际到资", "万元", lambda a: a.capital.arrived_cny_wan),
         Measure("foreign_usd", "实际利用外资", "万美元", lambda a: a.capital.foreign_usd_wan),
         Measure("trips", "外出招商", "次", lambda a: Decimal(a.work.trips)),
