@@ -192,6 +192,34 @@ def cmd_import_projects(args: argparse.Namespace) -> None:
         )
 
 
+def cmd_import_targets(args: argparse.Namespace) -> None:
+    """Targets for one period from a sheet: all cells or none."""
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from zhaoshang.figures.periods import period_parse
+    from zhaoshang.intake.sheets import SheetError
+    from zhaoshang.targets.services import targets_set
+    from zhaoshang.targets.sheet import read_target_sheet
+
+    try:
+        period = period_parse(args.period)
+        sheet = read_target_sheet(Path(args.file), within=_unit(args.unit))
+    except (SheetError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    if sheet.errors:
+        lines = [f"第{e['row']}行“{e['field']}”:{e['reason']}" if e["row"] else e["reason"]
+                 for e in sheet.errors]  # fmt: skip
+        raise CliError("未导入任何目标:\n  " + "\n  ".join(lines))
+    try:
+        changed = targets_set(period=period, items=sheet.items, actor=None,
+                              source=f"导入自 {Path(args.file).name}")  # fmt: skip
+    except ValidationError as exc:
+        raise CliError(_messages(exc)) from None
+    print(f"已导入{period.label}目标{len(sheet.items)}项(变更{changed}项)")
+
+
 def cmd_export_projects(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
@@ -348,6 +376,12 @@ def build_parser() -> argparse.ArgumentParser:
     ip.add_argument("--all-or-nothing", action="store_true", help="有任何错误行则全部不导入")
     ip.add_argument("--json", action="store_true")
     ip.set_defaults(func=cmd_import_projects)
+
+    it = imp.add_parser("targets", help="导入目标任务表(单位 × 指标)")
+    it.add_argument("file")
+    it.add_argument("--period", required=True, help="期间:2017、2017Q2、2017-03 或 起..止")
+    it.add_argument("--unit", default="350100", help="在此单位范围内识别表中的单位(默认福州市)")
+    it.set_defaults(func=cmd_import_targets)
 
     exp = sub.add_parser("export", help="导出").add_subparsers(
         dest="what", required=True, parser_class=_Parser

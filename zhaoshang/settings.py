@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhaoshang.intake",
     "zhaoshang.fieldwork",
     "zhaoshang.service",
+    "zhaoshang.targets",
     "zhaoshang.web",
 ]
 
@@ -197,3 +198,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Target lights (序时进度): yellow when completion is at least this share of the elapsed share.
+TARGET_YELLOW_SHARE = os.environ.get("ZHAOSHANG_TARGET_YELLOW_SHARE", "0.8")

@@ -9,6 +9,7 @@ from zhaoshang.intake import views as intake
 from zhaoshang.org import views as org
 from zhaoshang.projects import views as projects
 from zhaoshang.service import views as service
+from zhaoshang.targets import views as targets
 from zhaoshang.web import views
 
 admin.site.site_header = "招商项目管理 · 管理后台"
@@ -65,6 +66,7 @@ urlpatterns = [
     path("requests/<int:pk>/", service.request_detail, name="request_detail"),
     path("requests/<int:pk>/edit/", service.request_edit, name="request_edit"),
     path("approvals/", service.approval_report, name="approval_report"),
+    path("targets/", targets.target_grid, name="target_grid"),
     path("account/", org.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", org.token_revoke_view, name="token_revoke"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -10,6 +10,8 @@ from zhaoshang.figures.dashboard import dashboard_build
 from zhaoshang.figures.periods import period_from_params
 from zhaoshang.org.access import scope_choices, scope_unit
 from zhaoshang.projects.models import Project
+from zhaoshang.targets.models import Target
+from zhaoshang.targets.progress import progress_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -25,9 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
     projects = Project.objects.visible_under(request.user, scope)
     board = dashboard_build(projects=projects, scope=scope, period=period)
     work = fieldwork_figures(user=request.user, scope=scope, period=period, today=today)
+    targets = Target.objects.filter(unit=scope, start=period.start, end=period.end)
+    goals = progress_of(list(targets.select_related("unit")), user=request.user, today=today)
     return render(request, "web/dashboard.html", {
         "board": board, "choices": choices, "today": today,
-        "work_cards": work_cards(work), "due": list(follow_ups_due(request.user, today)[:20]),
+        "work_cards": work_cards(work), "goals": goals,
+        "due": list(follow_ups_due(request.user, today)[:20]),
         "years": range(today.year, today.year - 10, -1), "months": range(1, 13),
     })  # fmt: skip
 
