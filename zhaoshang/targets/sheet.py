@@ -13,9 +13,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from zhaoshang.figures.measures import MEASURES
+from zhaoshang.intake.importer import RowError, resolve_place
 from zhaoshang.intake.layout import fold
 from zhaoshang.intake.sheets import read_rows
-from zhaoshang.intake.importer import RowError, resolve_place
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.org.selectors import UnitLookupError, unit_resolve
 from zhaoshang.targets.services import TargetValue, parse_value
