@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "zhaoshang.fieldwork",
     "zhaoshang.service",
     "zhaoshang.targets",
+    "zhaoshang.assessment",
     "zhaoshang.web",
 ]
 

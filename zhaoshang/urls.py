@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from zhaoshang.api.api import api
+from zhaoshang.assessment import views as assessment
 from zhaoshang.companies import views as companies
 from zhaoshang.fieldwork import views as fieldwork
 from zhaoshang.intake import views as intake
@@ -67,6 +68,11 @@ urlpatterns = [
     path("requests/<int:pk>/edit/", service.request_edit, name="request_edit"),
     path("approvals/", service.approval_report, name="approval_report"),
     path("targets/", targets.target_grid, name="target_grid"),
+    path("assessments/", assessment.scheme_list, name="scheme_list"),
+    path("assessments/new/", assessment.scheme_create, name="scheme_create"),
+    path("assessments/<int:pk>/", assessment.scheme_detail, name="scheme_detail"),
+    path("assessments/runs/<int:pk>/", assessment.run_detail, name="run_detail"),
+    path("assessments/runs/<int:pk>/publish/", assessment.run_publish_view, name="run_publish"),
     path("account/", org.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", org.token_revoke_view, name="token_revoke"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
