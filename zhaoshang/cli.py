@@ -220,6 +220,42 @@ def cmd_import_targets(args: argparse.Namespace) -> None:
     print(f"已导入{period.label}目标{len(sheet.items)}项(变更{changed}项)")
 
 
+def cmd_briefing(args: argparse.Namespace) -> None:
+    """The written briefing of a unit as of a date (as a user sees it, with --user)."""
+    from pathlib import Path
+
+    from zhaoshang.org.access import units_in_scope
+    from zhaoshang.org.models import User
+    from zhaoshang.reports.briefing import briefing_build
+    from zhaoshang.reports.document import briefing_docx
+
+    unit = _unit(args.unit)
+    user = None
+    if args.user:
+        user = User.objects.filter(username=args.user, is_active=True).first()
+        if user is None:
+            raise CliError(f"找不到用户“{args.user}”")
+        if not units_in_scope(user).filter(pk=unit.pk).exists():
+            raise CliError(f"用户“{args.user}”无权查看“{unit.name}”")
+    try:
+        built = briefing_build(user=user, unit=unit, as_of=args.as_of, since=args.since)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if args.format == "docx":
+        if not args.output:
+            raise CliError("Word 格式请用 -o 指定输出文件")
+        Path(args.output).write_bytes(briefing_docx(built))
+        print(f"已写入 {args.output}")
+        return
+    text = (json.dumps(built.as_json(), ensure_ascii=False, indent=2) + "\n"
+            if args.format == "json" else built.text)  # fmt: skip
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"已写入 {args.output}")
+    else:
+        sys.stdout.write(text)
+
+
 def cmd_export_projects(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
@@ -407,6 +443,15 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--unit")
     snap.add_argument("--json", action="store_true")
     snap.set_defaults(func=cmd_snapshot)
+
+    brief = sub.add_parser("briefing", help="生成招商工作简报")
+    brief.add_argument("--unit", required=True)
+    brief.add_argument("--as-of", required=True, type=_date)
+    brief.add_argument("--since", type=_date, help="统计起始日期,默认当年1月1日")
+    brief.add_argument("--format", choices=["text", "docx", "json"], default="text")
+    brief.add_argument("--user", help="按该用户的可见范围生成;无权查看该单位时拒绝")
+    brief.add_argument("-o", "--output")
+    brief.set_defaults(func=cmd_briefing)
 
     manage = sub.add_parser("manage", help="Django 管理命令", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

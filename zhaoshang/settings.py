@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "zhaoshang.service",
     "zhaoshang.targets",
     "zhaoshang.assessment",
+    "zhaoshang.reports",
     "zhaoshang.web",
 ]
 

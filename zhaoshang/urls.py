@@ -9,6 +9,7 @@ from zhaoshang.fieldwork import views as fieldwork
 from zhaoshang.intake import views as intake
 from zhaoshang.org import views as org
 from zhaoshang.projects import views as projects
+from zhaoshang.reports import views as reports
 from zhaoshang.service import views as service
 from zhaoshang.targets import views as targets
 from zhaoshang.web import views
@@ -68,6 +69,10 @@ urlpatterns = [
     path("requests/<int:pk>/edit/", service.request_edit, name="request_edit"),
     path("approvals/", service.approval_report, name="approval_report"),
     path("targets/", targets.target_grid, name="target_grid"),
+    path("briefing/", reports.briefing, name="briefing"),
+    path("tables/", reports.tables, name="report_tables"),
+    path("lists/signed-not-landed/", reports.signed_not_landed_view, name="signed_not_landed"),
+    path("lists/expected-arrivals/", reports.expected_arrivals_view, name="expected_arrivals"),
     path("assessments/", assessment.scheme_list, name="scheme_list"),
     path("assessments/new/", assessment.scheme_create, name="scheme_create"),
     path("assessments/<int:pk>/", assessment.scheme_detail, name="scheme_detail"),

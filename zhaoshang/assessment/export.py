@@ -23,16 +23,30 @@ def ranking_xlsx(run: Run) -> bytes:
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet("考评排名")
     title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
-    head = book.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1,
-                            "text_wrap": True, "bg_color": "#DDEBF7"})  # fmt: skip
+    head = book.add_format(
+        {
+            "bold": True,
+            "align": "center",
+            "valign": "vcenter",
+            "border": 1,
+            "text_wrap": True,
+            "bg_color": "#DDEBF7",
+        }
+    )
     cell = book.add_format({"border": 1})
     num = book.add_format({"border": 1, "num_format": "0.00"})
     pct = book.add_format({"border": 1, "num_format": "0.0%"})
     width = 4 + 2 * len(indicators) + 2
     sheet.merge_range(0, 0, 0, width - 1, f"{run.scheme.name}考评结果", title)
     published = f",{run.published_at:%Y-%m-%d}发布" if run.published_at else "(未发布)"
-    sheet.merge_range(1, 0, 1, width - 1, f"考评期间 {run.inputs['scheme']['start']} 至 "
-                      f"{run.inputs['scheme']['end']},截至 {run.as_of:%Y-%m-%d}{published}")  # fmt: skip
+    sheet.merge_range(
+        1,
+        0,
+        1,
+        width - 1,
+        f"考评期间 {run.inputs['scheme']['start']} 至 "
+        f"{run.inputs['scheme']['end']},截至 {run.as_of:%Y-%m-%d}{published}",
+    )
     for col, label in ((0, "名次"), (1, "单位")):
         sheet.merge_range(2, col, 3, col, label, head)
     col = 2

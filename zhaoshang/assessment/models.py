@@ -16,14 +16,21 @@ from zhaoshang.targets.models import MEASURE_CHOICES
 
 
 def points(verbose_name: Any, **kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(verbose_name, max_digits=9, decimal_places=2, default=0,
-                               validators=[MinValueValidator(0)], **kwargs)  # fmt: skip
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        **kwargs,
+    )
 
 
 class Scheme(models.Model):
     name = models.CharField(_("考评名称"), max_length=100)
-    owner = models.ForeignKey("org.Unit", verbose_name=_("考评单位"), on_delete=models.PROTECT,
-                              related_name="schemes")  # fmt: skip
+    owner = models.ForeignKey(
+        "org.Unit", verbose_name=_("考评单位"), on_delete=models.PROTECT, related_name="schemes"
+    )
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
     units = models.ManyToManyField("org.Unit", verbose_name=_("参评单位"), related_name="+")
@@ -33,8 +40,9 @@ class Scheme(models.Model):
         _("签约后应开工天数"), default=180, help_text=_("签约超过该天数仍未开工即为未按期开工")
     )
     deduct_corrections = points(_("每次更正、撤销上报扣分"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -49,16 +57,27 @@ class Scheme(models.Model):
 class Indicator(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="indicators")
     measure = models.CharField(_("指标"), max_length=30, choices=MEASURE_CHOICES)
-    weight = models.DecimalField(_("权重(%)"), max_digits=5, decimal_places=2,
-                                 validators=[MinValueValidator(0)])  # fmt: skip
-    cap = models.DecimalField(_("完成率上限"), max_digits=5, decimal_places=2, default=1,
-                              help_text=_("如1.2表示完成率最多按120%计"))  # fmt: skip
+    weight = models.DecimalField(
+        _("权重(%)"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    cap = models.DecimalField(
+        _("完成率上限"),
+        max_digits=5,
+        decimal_places=2,
+        default=1,
+        help_text=_("如1.2表示完成率最多按120%计"),
+    )
     tier_threshold = models.DecimalField(
-        _("大项目门槛(万元)"), max_digits=15, decimal_places=4, null=True, blank=True,
+        _("大项目门槛(万元)"),
+        max_digits=15,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text=_("计数类指标中总投资达到门槛的项目加计"),
-    )  # fmt: skip
-    tier_factor = models.DecimalField(_("大项目折算倍数"), max_digits=5, decimal_places=2,
-                                      default=1)  # fmt: skip
+    )
+    tier_factor = models.DecimalField(
+        _("大项目折算倍数"), max_digits=5, decimal_places=2, default=1
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -78,12 +97,14 @@ class Run(models.Model):
     as_of = models.DateField(_("截至日期"))
     inputs = models.JSONField(_("输入"))
     results = models.JSONField(_("结果"))
-    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     run_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("考评结果")

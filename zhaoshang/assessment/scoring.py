@@ -52,17 +52,28 @@ def score(inputs: dict[str, Any]) -> list[dict[str, Any]]:
     heaviest = max(range(len(indicators)), key=lambda i: (_d(indicators[i]["weight"]), -i))
     rows = []
     for unit in inputs["units"]:
-        parts = {i["measure"]: indicator_score(i, unit["figures"][i["measure"]])
-                 for i in indicators}  # fmt: skip
+        parts = {
+            i["measure"]: indicator_score(i, unit["figures"][i["measure"]]) for i in indicators
+        }
         gained = sum((_d(p["score"]) for p in parts.values()), ZERO)
         deducted = sum((rates.get(k, ZERO) * _d(n) for k, n in unit["deductions"].items()), ZERO)
         total = gained - deducted
-        rows.append({
-            "code": unit["code"], "name": unit["name"], "indicators": parts,
-            "gained": str(gained), "deducted": str(deducted), "total": str(total),
-            "_key": (-total, -_d(parts[indicators[heaviest]["measure"]]["completion"]),
-                     -_d(unit.get("landed_amount", "0")), unit["code"]),
-        })  # fmt: skip
+        rows.append(
+            {
+                "code": unit["code"],
+                "name": unit["name"],
+                "indicators": parts,
+                "gained": str(gained),
+                "deducted": str(deducted),
+                "total": str(total),
+                "_key": (
+                    -total,
+                    -_d(parts[indicators[heaviest]["measure"]]["completion"]),
+                    -_d(unit.get("landed_amount", "0")),
+                    unit["code"],
+                ),
+            }
+        )
     rows.sort(key=lambda r: r["_key"])
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank

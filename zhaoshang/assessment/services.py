@@ -17,7 +17,7 @@ from zhaoshang.figures.measures import MEASURES, Actuals
 from zhaoshang.figures.periods import Period
 from zhaoshang.lib.money import plain
 from zhaoshang.org import access
-from zhaoshang.projects.models import EntryAction, Project, StageEntry
+from zhaoshang.projects.models import EntryAction, StageEntry
 from zhaoshang.projects.stages import Stage
 from zhaoshang.targets.models import Target
 
@@ -55,9 +55,12 @@ def _check_indicators(indicators: list[dict[str, Any]]) -> None:
 
 @transaction.atomic
 def scheme_save(
-    *, data: dict[str, Any], indicators: list[dict[str, Any]], actor: User | None,
+    *,
+    data: dict[str, Any],
+    indicators: list[dict[str, Any]],
+    actor: User | None,
     scheme: Scheme | None = None,
-) -> Scheme:  # fmt: skip
+) -> Scheme:
     """Create or change a scheme with its indicators (replaced as a whole)."""
     units = list(data["units"])
     if not units:
@@ -79,25 +82,36 @@ def scheme_save(
     scheme.indicators.all().delete()
     for order, i in enumerate(indicators):
         Indicator.objects.create(
-            scheme=scheme, measure=i["measure"], weight=Decimal(i["weight"]),
-            cap=Decimal(i.get("cap", 1)), tier_threshold=i.get("tier_threshold"),
-            tier_factor=Decimal(i.get("tier_factor") or 1), order=order,
-        )  # fmt: skip
+            scheme=scheme,
+            measure=i["measure"],
+            weight=Decimal(i["weight"]),
+            cap=Decimal(i.get("cap", 1)),
+            tier_threshold=i.get("tier_threshold"),
+            tier_factor=Decimal(i.get("tier_factor") or 1),
+            order=order,
+        )
     return scheme
 
 
 def _deductions(scheme: Scheme, projects: Any, end: dt.date) -> dict[str, int]:
     dropped = (
-        StageEntry.objects.filter(project__in=projects, stage=Stage.DROPPED, in_effect=True,
-                                  effective_on__range=(scheme.start, end))
-        .values("project").distinct().count()
-    )  # fmt: skip
+        StageEntry.objects.filter(
+            project__in=projects,
+            stage=Stage.DROPPED,
+            in_effect=True,
+            effective_on__range=(scheme.start, end),
+        )
+        .values("project")
+        .distinct()
+        .count()
+    )
     due = end - dt.timedelta(days=scheme.not_started_days)
     not_started = (
         projects.filter(signed_on__lte=due)
         .filter(Q(construction_on__isnull=True) | Q(construction_on__gt=end))
-        .live_on(end).count()
-    )  # fmt: skip
+        .live_on(end)
+        .count()
+    )
     corrections = StageEntry.objects.filter(
         project__in=projects,
         action__in=[EntryAction.CORRECTION, EntryAction.RETRACTION],
@@ -110,8 +124,11 @@ def _tier_extra(indicator: Indicator, actuals: Actuals) -> Decimal:
     measure = MEASURES[indicator.measure]
     if indicator.tier_threshold is None or measure.stage is None or indicator.tier_factor == 1:
         return Decimal(0)
-    big = sum(1 for a in actuals.amounts_reached(measure.stage)
-              if a is not None and a >= indicator.tier_threshold)  # fmt: skip
+    big = sum(
+        1
+        for a in actuals.amounts_reached(measure.stage)
+        if a is not None and a >= indicator.tier_threshold
+    )
     return big * (indicator.tier_factor - 1)
 
 
@@ -121,48 +138,72 @@ def gather_inputs(scheme: Scheme, *, actor: User | None, as_of: dt.date) -> dict
     end = min(scheme.end, as_of)
     indicators = list(scheme.indicators.all())
     units = list(scheme.units.order_by("code"))
-    targets = {(t.unit_id, t.measure): t.value for t in
-               Target.objects.filter(unit__in=units, start=scheme.start, end=scheme.end)}  # fmt: skip
-    missing = [f"{u.name}“{MEASURES[i.measure].label}”" for u in units for i in indicators
-               if (u.pk, i.measure) not in targets]  # fmt: skip
+    targets = {
+        (t.unit_id, t.measure): t.value
+        for t in Target.objects.filter(unit__in=units, start=scheme.start, end=scheme.end)
+    }
+    missing = [
+        f"{u.name}“{MEASURES[i.measure].label}”"
+        for u in units
+        for i in indicators
+        if (u.pk, i.measure) not in targets
+    ]
     if missing:
         raise ValidationError({"__all__": f"缺少本期目标:{'、'.join(missing)}"})
     rows = []
     for unit in units:
         actuals = Actuals(user=actor, unit=unit, start=scheme.start, end=end, today=as_of)
         figures = {
-            i.measure: {"actual": plain(actuals.value(i.measure)),
-                        "target": plain(targets[(unit.pk, i.measure)]),
-                        "tier_extra": plain(_tier_extra(i, actuals))}
+            i.measure: {
+                "actual": plain(actuals.value(i.measure)),
+                "target": plain(targets[(unit.pk, i.measure)]),
+                "tier_extra": plain(_tier_extra(i, actuals)),
+            }
             for i in indicators
-        }  # fmt: skip
-        rows.append({
-            "code": unit.code, "name": unit.name, "figures": figures,
-            "deductions": _deductions(scheme, actuals.projects, end),
-            "landed_amount": plain(actuals.flows["landed"].amount_wan),
-        })  # fmt: skip
+        }
+        rows.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "figures": figures,
+                "deductions": _deductions(scheme, actuals.projects, end),
+                "landed_amount": plain(actuals.flows["landed"].amount_wan),
+            }
+        )
     return {
         "scheme": {
-            "name": scheme.name, "start": scheme.start.isoformat(), "end": scheme.end.isoformat(),
+            "name": scheme.name,
+            "start": scheme.start.isoformat(),
+            "end": scheme.end.isoformat(),
             "as_of": as_of.isoformat(),
-            "indicators": [{"measure": i.measure, "label": MEASURES[i.measure].label,
-                            "weight": plain(i.weight), "cap": plain(i.cap),
-                            "tier_threshold": plain(i.tier_threshold) if i.tier_threshold else None,
-                            "tier_factor": plain(i.tier_factor)} for i in indicators],
-            "deductions": {"dropped": plain(scheme.deduct_dropped),
-                           "not_started": plain(scheme.deduct_not_started),
-                           "corrections": plain(scheme.deduct_corrections)},
+            "indicators": [
+                {
+                    "measure": i.measure,
+                    "label": MEASURES[i.measure].label,
+                    "weight": plain(i.weight),
+                    "cap": plain(i.cap),
+                    "tier_threshold": plain(i.tier_threshold) if i.tier_threshold else None,
+                    "tier_factor": plain(i.tier_factor),
+                }
+                for i in indicators
+            ],
+            "deductions": {
+                "dropped": plain(scheme.deduct_dropped),
+                "not_started": plain(scheme.deduct_not_started),
+                "corrections": plain(scheme.deduct_corrections),
+            },
         },
         "units": rows,
-    }  # fmt: skip
+    }
 
 
 @transaction.atomic
 def scheme_run(*, scheme: Scheme, actor: User | None, as_of: dt.date | None = None) -> Run:
     as_of = as_of or timezone.localdate()
     _check_units(actor, [scheme.owner, *scheme.units.all()])
-    _check_indicators([{"measure": i.measure, "weight": i.weight, "cap": i.cap}
-                       for i in scheme.indicators.all()])  # fmt: skip
+    _check_indicators(
+        [{"measure": i.measure, "weight": i.weight, "cap": i.cap} for i in scheme.indicators.all()]
+    )
     if as_of < scheme.start:
         raise ValidationError({"as_of": "考评期尚未开始"})
     inputs = gather_inputs(scheme, actor=actor, as_of=as_of)
@@ -170,8 +211,9 @@ def scheme_run(*, scheme: Scheme, actor: User | None, as_of: dt.date | None = No
         results = score(inputs)
     except ScoringError as exc:
         raise ValidationError({"__all__": str(exc)}) from None
-    return Run.objects.create(scheme=scheme, as_of=as_of, inputs=inputs, results=results,
-                              run_by=actor)  # fmt: skip
+    return Run.objects.create(
+        scheme=scheme, as_of=as_of, inputs=inputs, results=results, run_by=actor
+    )
 
 
 def run_reproduce(run: Run) -> bool:

@@ -31,8 +31,11 @@ def _scheme(user: Any, pk: int) -> Scheme:
 
 def scheme_list(request: HttpRequest) -> HttpResponse:
     schemes = _schemes(request.user).select_related("owner").prefetch_related("runs")
-    return render(request, "assessment/list.html", {
-        "schemes": schemes, "can_write": access.can_write(request.user)})  # fmt: skip
+    return render(
+        request,
+        "assessment/list.html",
+        {"schemes": schemes, "can_write": access.can_write(request.user)},
+    )
 
 
 def scheme_create(request: HttpRequest) -> HttpResponse:
@@ -41,8 +44,8 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
     form = SchemeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            scheme = scheme_save(data=form.cleaned_data, indicators=form.indicators(),
-                                 actor=request.user)  # type: ignore[arg-type]  # fmt: skip
+            actor: Any = request.user
+            scheme = scheme_save(data=form.cleaned_data, indicators=form.indicators(), actor=actor)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -64,10 +67,18 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已计算考评结果")
             return redirect("run_detail", pk=run.pk)
-    return render(request, "assessment/detail.html", {
-        "scheme": scheme, "indicators": scheme.indicators.all(), "units": scheme.units.all(),
-        "runs": scheme.runs.all(), "error": error,
-        "can_run": access.can_write_unit(request.user, scheme.owner)})  # fmt: skip
+    return render(
+        request,
+        "assessment/detail.html",
+        {
+            "scheme": scheme,
+            "indicators": scheme.indicators.all(),
+            "units": scheme.units.all(),
+            "runs": scheme.runs.all(),
+            "error": error,
+            "can_run": access.can_write_unit(request.user, scheme.owner),
+        },
+    )
 
 
 def _run(user: Any, pk: int) -> Run:
@@ -80,15 +91,24 @@ def _run(user: Any, pk: int) -> Run:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request.user, pk)
     if request.GET.get("export") == "xlsx":
-        response = HttpResponse(ranking_xlsx(run), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))  # fmt: skip
+        response = HttpResponse(
+            ranking_xlsx(run),
+            content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
         response["Content-Disposition"] = f'attachment; filename="ranking-{run.pk}.xlsx"'
         return response
-    return render(request, "assessment/run.html", {
-        "run": run, "indicators": run.inputs["scheme"]["indicators"], "rows": run.results,
-        "reproduced": run_reproduce(run),
-        "can_publish": not run.published_at and access.can_write_unit(request.user, run.scheme.owner),
-    })  # fmt: skip
+    return render(
+        request,
+        "assessment/run.html",
+        {
+            "run": run,
+            "indicators": run.inputs["scheme"]["indicators"],
+            "rows": run.results,
+            "reproduced": run_reproduce(run),
+            "can_publish": not run.published_at
+            and access.can_write_unit(request.user, run.scheme.owner),
+        },
+    )
 
 
 @require_POST

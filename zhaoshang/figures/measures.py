@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhaoshang.figures.capital import CapitalFigures, capital_figures
 from zhaoshang.figures.pipeline import pipeline_flows, reached_in
 from zhaoshang.figures.tally import Tally
+from zhaoshang.org import access
 from zhaoshang.org.models import Unit
 from zhaoshang.projects.models import Project
 
@@ -38,7 +39,7 @@ class Measure:
 class Actuals:
     def __init__(self, *, user: Any, unit: Unit, start: dt.date, end: dt.date,
                  today: dt.date | None = None) -> None:  # fmt: skip
-        self.user, self.unit, self.start, self.end = user, unit, start, end
+        self.user, self.unit, self.start, self.end = access.reader(user), unit, start, end
         self.today = today or timezone.localdate()
 
     @cached_property

@@ -19,9 +19,14 @@ from zhaoshang.targets.services import TargetValue, targets_set
 STAGE = period_parse("2017-01-01..2017-05-18")
 INDICATORS = [
     {"measure": "landed_amount", "weight": Decimal(60), "cap": Decimal("1.2")},
-    {"measure": "landed_count", "weight": Decimal(40), "cap": Decimal(1),
-     "tier_threshold": Decimal(100000), "tier_factor": Decimal(2)},
-]  # fmt: skip
+    {
+        "measure": "landed_count",
+        "weight": Decimal(40),
+        "cap": Decimal(1),
+        "tier_threshold": Decimal(100000),
+        "tier_factor": Decimal(2),
+    },
+]
 
 
 def landed(unit, name, amount, on=dt.date(2017, 3, 1)):
@@ -32,14 +37,26 @@ def landed(unit, name, amount, on=dt.date(2017, 3, 1)):
 
 @pytest.fixture
 def scheme(units, city_admin):
-    targets_set(period=STAGE, actor=city_admin, items=[
-        TargetValue(u, m, v) for u in (units.changle, units.fuqing, units.minhou)
-        for m, v in (("landed_amount", Decimal(100000)), ("landed_count", Decimal(4)))
-    ])  # fmt: skip
-    return scheme_save(data={"name": "“518”阶段考评", "owner": units.fuzhou, "period": STAGE,
-                             "units": [units.changle, units.fuqing, units.minhou],
-                             "deduct_dropped": Decimal(2)},
-                       indicators=INDICATORS, actor=city_admin)  # fmt: skip
+    targets_set(
+        period=STAGE,
+        actor=city_admin,
+        items=[
+            TargetValue(u, m, v)
+            for u in (units.changle, units.fuqing, units.minhou)
+            for m, v in (("landed_amount", Decimal(100000)), ("landed_count", Decimal(4)))
+        ],
+    )
+    return scheme_save(
+        data={
+            "name": "“518”阶段考评",
+            "owner": units.fuzhou,
+            "period": STAGE,
+            "units": [units.changle, units.fuqing, units.minhou],
+            "deduct_dropped": Decimal(2),
+        },
+        indicators=INDICATORS,
+        actor=city_admin,
+    )
 
 
 def test_ranking_against_a_hand_computed_example_with_a_tie(units, city_admin, scheme):
@@ -58,13 +75,15 @@ def test_ranking_against_a_hand_computed_example_with_a_tie(units, city_admin, s
     table = [(r["rank"], r["name"], Decimal(r["total"])) for r in run.results]
     # 福清 and 长乐 tie on 92: both complete the heaviest indicator at the cap, so the
     # larger landed investment (15亿 against 12亿) ranks 福清 first.
-    assert table == [(1, "福清市", Decimal(92)), (2, "长乐区", Decimal(92)),
-                     (3, "闽侯县", Decimal(38))]  # fmt: skip
+    assert table == [
+        (1, "福清市", Decimal(92)),
+        (2, "长乐区", Decimal(92)),
+        (3, "闽侯县", Decimal(38)),
+    ]
     minhou = run.results[2]
     assert (Decimal(minhou["gained"]), Decimal(minhou["deducted"])) == (40, 2)
     fuqing = next(u for u in run.inputs["units"] if u["code"] == "350181")
-    assert fuqing["figures"]["landed_count"] == {
-        "actual": "1", "target": "4", "tier_extra": "1"}  # fmt: skip
+    assert fuqing["figures"]["landed_count"] == {"actual": "1", "target": "4", "tier_extra": "1"}
     assert run_reproduce(run)
 
 
@@ -90,13 +109,22 @@ def test_a_stored_run_is_reproduced_from_its_inputs_and_published_runs_never_cha
 def test_bad_schemes_are_refused(units, city_admin, owner, scheme):
     data = {"name": "考评", "owner": units.fuzhou, "period": STAGE, "units": [units.changle]}
     with pytest.raises(ValidationError, match="权重之和为90%,应为100%"):
-        scheme_save(data=data, actor=city_admin, indicators=[
-            {"measure": "landed_count", "weight": Decimal(90)}])  # fmt: skip
+        scheme_save(
+            data=data,
+            actor=city_admin,
+            indicators=[{"measure": "landed_count", "weight": Decimal(90)}],
+        )
     with pytest.raises(ValidationError, match="参评单位超出您的管理范围:福州市、福清市"):
-        scheme_save(data={**data, "units": [units.changle, units.fuqing]}, actor=owner,
-                    indicators=[{"measure": "landed_count", "weight": Decimal(100)}])  # fmt: skip
-    bare = scheme_save(data={**data, "period": period_parse("2018")}, actor=city_admin,
-                       indicators=[{"measure": "signed_count", "weight": Decimal(100)}])  # fmt: skip
+        scheme_save(
+            data={**data, "units": [units.changle, units.fuqing]},
+            actor=owner,
+            indicators=[{"measure": "landed_count", "weight": Decimal(100)}],
+        )
+    bare = scheme_save(
+        data={**data, "period": period_parse("2018")},
+        actor=city_admin,
+        indicators=[{"measure": "signed_count", "weight": Decimal(100)}],
+    )
     with pytest.raises(ValidationError, match="缺少本期目标:长乐区“签约项目数”"):
         scheme_run(scheme=bare, actor=city_admin, as_of=dt.date(2018, 6, 1))
     assert not Run.objects.exists()
