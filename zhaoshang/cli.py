@@ -100,7 +100,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
             f"到资记录{counts['arrivals']}条、企业{counts['companies']}家;"
             f"小分队{counts['teams']}支、外出招商{counts['trips']}次、对接记录{counts['contacts']}条、"
             f"活动{counts['events']}场(签约项目{counts['signings']}个)、企业诉求{counts['requests']}件、"
-            f"审批节点{counts['approvals']}个,用时{took:.1f}秒"
+            f"审批节点{counts['approvals']}个、目标{counts['targets']}项、考评方案{counts['schemes']}个,"
+            f"用时{took:.1f}秒"
         )
     users = ensure_demo_users()
     print("演示账号(密码均为 " + DEMO_PASSWORD + "):")

@@ -431,9 +431,10 @@ def load_demo(
         if progress:
             progress(size)
     ensure_demo_users()  # field work is recorded by them
-    from zhaoshang.fieldwork.demo import load_fieldwork_demo
+    from zhaoshang.fieldwork.demo import load_fieldwork_demo, load_targets_demo
 
     counts.update(load_fieldwork_demo(city=city, today=today, projects=projects, seed=seed))
+    counts.update(load_targets_demo(city=city, today=today))
     with connection.cursor() as cursor:  # fresh statistics after a bulk load: better plans
         cursor.execute("ANALYZE")
     return counts

@@ -36,10 +36,18 @@ class SchemeForm(forms.Form):
         to_field_name="code",  # type: ignore[arg-type]
         widget=forms.CheckboxSelectMultiple,
     )
-    deduct_dropped = forms.DecimalField(label="每个终止项目扣分", initial=0, min_value=0)
-    deduct_not_started = forms.DecimalField(label="每个未按期开工项目扣分", initial=0, min_value=0)
-    not_started_days = forms.IntegerField(label="签约后应开工天数", initial=180, min_value=1)
-    deduct_corrections = forms.DecimalField(label="每次更正、撤销扣分", initial=0, min_value=0)
+    deduct_dropped = forms.DecimalField(
+        label="每个终止项目扣分", initial=0, min_value=0, required=False
+    )
+    deduct_not_started = forms.DecimalField(
+        label="每个未按期开工项目扣分", initial=0, min_value=0, required=False
+    )
+    not_started_days = forms.IntegerField(
+        label="签约后应开工天数", initial=180, min_value=1, required=False
+    )
+    deduct_corrections = forms.DecimalField(
+        label="每次更正、撤销扣分", initial=0, min_value=0, required=False
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

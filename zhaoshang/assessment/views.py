@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,8 +19,17 @@ from zhaoshang.org import access
 from zhaoshang.web.submit import attach_errors
 
 
-def _schemes(user: Any) -> Any:
+def _owned(user: Any) -> Any:
     return access.filter_by(Scheme.objects.all(), access.owned_read_q(user, "owner_id"))
+
+
+def _schemes(user: Any) -> Any:
+    """Schemes the user's scope runs, and those that assess a unit in it (which see only
+    published results)."""
+    assessed = access.filter_by(Scheme.objects.all(), access.owned_read_q(user, "units__id"))
+    return Scheme.objects.filter(
+        Q(pk__in=_owned(user).values("pk")) | Q(pk__in=assessed.values("pk"))
+    )
 
 
 def _scheme(user: Any, pk: int) -> Scheme:
@@ -74,7 +84,9 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scheme": scheme,
             "indicators": scheme.indicators.all(),
             "units": scheme.units.all(),
-            "runs": scheme.runs.all(),
+            "runs": scheme.runs.all()
+            if _owned(request.user).filter(pk=scheme.pk).exists()
+            else scheme.runs.filter(published_at__isnull=False),
             "error": error,
             "can_run": access.can_write_unit(request.user, scheme.owner),
         },
@@ -82,7 +94,9 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run(user: Any, pk: int) -> Run:
-    found = Run.objects.filter(pk=pk, scheme__in=_schemes(user)).select_related("scheme").first()
+    runs = Run.objects.filter(pk=pk).select_related("scheme")
+    found = runs.filter(scheme__in=_owned(user)).first()
+    found = found or runs.filter(scheme__in=_schemes(user), published_at__isnull=False).first()
     if found is None:
         raise Http404("没有找到该考评结果")
     return found

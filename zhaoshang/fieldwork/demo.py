@@ -350,3 +350,57 @@ def _approvals(rng: random.Random, today: dt.date, count: int) -> int:
             )
     ApprovalMilestone.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return len(rows)
+
+
+def load_targets_demo(*, city: Unit, today: dt.date) -> dict[str, int]:
+    """This year's targets for each county (last year's results plus a fifth, as offices
+    set them) and a published 年度招商考评 run over them."""
+    from decimal import Decimal
+
+    from zhaoshang.assessment.services import run_publish, scheme_run, scheme_save
+    from zhaoshang.figures.measures import Actuals
+    from zhaoshang.figures.periods import period_parse
+    from zhaoshang.org.access import SYSTEM
+    from zhaoshang.targets.services import TargetValue, targets_set
+
+    year = period_parse(str(today.year))
+    counties = _counties(city)
+    measures = ["signed_count", "landed_count", "signed_amount", "capital_cny"]
+    items = []
+    for county in counties:
+        last = Actuals(
+            user=SYSTEM,
+            unit=county,
+            start=dt.date(today.year - 1, 1, 1),
+            end=dt.date(today.year - 1, 12, 31),
+            today=today,
+        )
+        for code in measures:
+            value = (last.value(code) * Decimal("1.2")).quantize(Decimal(1))
+            items.append(TargetValue(county, code, max(value, Decimal(1))))
+    targets_set(period=year, items=items, actor=None, source="演示数据")
+    scheme = scheme_save(
+        data={
+            "name": f"{today.year}年度招商考评",
+            "owner": city,
+            "period": year,
+            "units": counties,
+            "deduct_dropped": Decimal("0.5"),
+            "deduct_corrections": Decimal("0.2"),
+        },
+        indicators=[
+            {"measure": "signed_amount", "weight": Decimal(30), "cap": Decimal("1.2")},
+            {
+                "measure": "landed_count",
+                "weight": Decimal(30),
+                "cap": Decimal("1.2"),
+                "tier_threshold": Decimal(100000),
+                "tier_factor": Decimal(2),
+            },
+            {"measure": "signed_count", "weight": Decimal(20), "cap": Decimal("1.2")},
+            {"measure": "capital_cny", "weight": Decimal(20), "cap": Decimal("1.2")},
+        ],
+        actor=None,
+    )
+    run_publish(run=scheme_run(scheme=scheme, actor=None, as_of=today), actor=None)
+    return {"targets": len(items), "schemes": 1}

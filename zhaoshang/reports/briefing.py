@@ -99,6 +99,14 @@ def _yi(wan: Decimal, url: str | None = None, unit: str = "亿元") -> Fig:
     return Fig(format_yi(wan, unit), url)
 
 
+def _yi_converted(wan: Decimal, url: str | None = None) -> Fig:
+    """Capital summed across currencies: exact when it is whole 万元 (as CNY inputs are);
+    a sum carrying digits a USD conversion made up is shown to 0.01亿元, marked 约."""
+    if wan == wan.to_integral_value():
+        return _yi(wan, url)
+    return Fig(f"约{plain(wan_to_yi(wan).quantize(Decimal('0.01')))}亿元", url)
+
+
 def until_words(as_of: dt.date) -> str:
     """截至7月份 (a month's last day) or 截至7月20日."""
     if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
@@ -284,7 +292,7 @@ class BriefingBuilder:
             return Section("资金到位", ["部分月份缺少美元汇率,到资金额暂未折算。"])
         year_ago = self._capital(_shift_year(self.since), _shift_year(self.as_of))
         self.facts["capital"] = now.as_json()
-        parts: list[Part] = ["实际到资", _yi(now.arrived_cny_wan, self._arrivals())]
+        parts: list[Part] = ["实际到资", _yi_converted(now.arrived_cny_wan, self._arrivals())]
         parts.append(
             compare(now.arrived_cny_wan, year_ago.arrived_cny_wan if year_ago else None, "同比")
         )
@@ -305,9 +313,7 @@ class BriefingBuilder:
         for i, p in enumerate(rows):
             m = p.measure
             done = (
-                f"{plain(wan_to_yi(p.actual))}亿元"
-                if m.unit == "万元"
-                else f"{plain(p.actual)}{m.unit}"
+                _yi_converted(p.actual).text if m.unit == "万元" else f"{plain(p.actual)}{m.unit}"
             )
             parts += [
                 f"{'' if i else '目标任务方面,'}{m.label}完成",

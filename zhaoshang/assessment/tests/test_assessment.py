@@ -145,3 +145,27 @@ def test_ranking_page_and_excel(client, units, city_admin, scheme):
     assert (sheet["A5"].value, sheet["B5"].value) == (1, "长乐区")
     # 72 + 20 (one project of 12亿 counts twice), no deduction
     assert [sheet.cell(5, c).value for c in (7, 8, 9)] == [92, 0, 92]
+
+
+def test_an_assessed_district_sees_only_published_results(client, units, city_admin, owner, scheme):
+    landed(units.changle, "项目甲", "100000")
+    run = scheme_run(scheme=scheme, actor=city_admin, as_of=dt.date(2017, 5, 31))
+    client.force_login(owner)
+    assert client.get(f"/assessments/runs/{run.pk}/").status_code == 404
+    assert "截至2017-05-31" not in client.get(f"/assessments/{scheme.pk}/").content.decode()
+    run_publish(run=run, actor=city_admin)
+    assert "长乐区" in client.get(f"/assessments/runs/{run.pk}/").content.decode()
+    assert client.post(f"/assessments/{scheme.pk}/").status_code == 404  # runs are the city's
+    client.force_login(city_admin)
+    response = client.post(
+        "/assessments/new/",
+        {
+            "name": "权重不足的考评",
+            "period": "2017",
+            "owner": "350100",
+            "units": ["350112"],
+            "m0": "signed_count",
+            "w0": "90",
+        },
+    )
+    assert "权重之和为90%,应为100%" in response.content.decode()
