@@ -226,6 +226,9 @@ def main() -> None:
             f"{took / floor:.1f}× |"
         )
     lines += page_measures(floor)
+    from extract_score import report as extractor_report  # bench/ is on sys.path
+
+    lines.append(extractor_report())
     report = "\n".join(lines)
     print(report)
     with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as fh:

@@ -221,6 +221,46 @@ def cmd_import_targets(args: argparse.Namespace) -> None:
     print(f"已导入{period.label}目标{len(sheet.items)}项(变更{changed}项)")
 
 
+def cmd_extract(args: argparse.Namespace) -> None:
+    """Read a briefing or news item (a .txt or .docx file, or standard input with "-"):
+    the cleaned text and what was found in it; nothing is written to the books."""
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from zhaoshang.intake.extract import extract
+    from zhaoshang.intake.texts import read_text
+
+    if args.file == "-":
+        raw = sys.stdin.read()
+    else:
+        path = Path(args.file)
+        if not path.exists():
+            raise CliError(f"找不到文件 {path}")
+        try:
+            raw = read_text(path.name, path.read_bytes())
+        except ValidationError as exc:
+            raise CliError(_messages(exc)) from None
+    unit_name = _unit(args.unit).name if args.unit else None
+    result = extract(raw, unit_name=unit_name)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        return
+    print(result.text)
+    print()
+    for p in result.projects:
+        amount = (
+            f"{p.approx or ''}{p.amount_value}{p.amount_unit}" if p.amount_value else "金额未提及"
+        )
+        print(f"项目:{p.name}|{amount}|{p.stage_hint or '—'}|{p.place or '—'}|{p.date or '—'}")
+    for a in result.aggregates:
+        amount = f"{a.amount_value}{a.amount_unit}" if a.amount_value else "—"
+        print(f"汇总:{a.what}|{a.count if a.count is not None else '—'}|{amount}")
+    for e in result.events:
+        signed = f"签约{e.projects}个、{e.amount_value}{e.amount_unit}" if e.projects else "—"
+        print(f"活动:{e.name}|{e.date or '—'}|{e.place or '—'}|{signed}")
+
+
 def cmd_briefing(args: argparse.Namespace) -> None:
     """The written briefing of a unit as of a date (as a user sees it, with --user)."""
     from pathlib import Path
@@ -444,6 +484,12 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--unit")
     snap.add_argument("--json", action="store_true")
     snap.set_defaults(func=cmd_snapshot)
+
+    ex = sub.add_parser("extract", help="从简报、新闻文本中识别项目和数字(不写入)")
+    ex.add_argument("file", help=".txt 或 .docx 文件;“-”从标准输入读")
+    ex.add_argument("--unit", help="“我市/我区”所指的单位")
+    ex.add_argument("--json", action="store_true")
+    ex.set_defaults(func=cmd_extract)
 
     brief = sub.add_parser("briefing", help="生成招商工作简报")
     brief.add_argument("--unit", required=True)

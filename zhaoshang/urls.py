@@ -6,6 +6,7 @@ from zhaoshang.api.api import api
 from zhaoshang.assessment import views as assessment
 from zhaoshang.companies import views as companies
 from zhaoshang.fieldwork import views as fieldwork
+from zhaoshang.intake import text_views as intake_texts
 from zhaoshang.intake import views as intake
 from zhaoshang.org import views as org
 from zhaoshang.projects import views as projects
@@ -36,6 +37,8 @@ urlpatterns = [
     path("companies/<int:pk>/", companies.company_detail, name="company_detail"),
     path("companies/<int:pk>/merge/", companies.company_merge_view, name="company_merge"),
     path("imports/", intake.sheet_import, name="sheet_import"),
+    path("imports/texts/", intake_texts.text_import, name="text_import"),
+    path("imports/texts/<int:pk>/", intake_texts.text_review, name="text_review"),
     path("teams/", fieldwork.team_list, name="team_list"),
     path("teams/new/", fieldwork.team_edit, name="team_create"),
     path("teams/<int:pk>/", fieldwork.team_detail, name="team_detail"),

@@ -58,3 +58,63 @@ class MappingTemplate(models.Model):
 
     def columns(self) -> dict[int, str]:
         return {int(c): f for c, f in self.mapping.items() if f}
+
+
+class TextExtraction(models.Model):
+    """A briefing or news item an officer pasted or uploaded, cleaned, with what was read
+    from it. Nothing in it is in the books until a candidate is confirmed."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT)
+    source_name = models.CharField(_("来源"), max_length=255, blank=True)
+    raw = models.TextField(_("原文"))
+    text = models.TextField(_("清洗后文本"))
+    result = models.JSONField(_("识别结果"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("文本识别")
+        verbose_name_plural = _("文本识别")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.source_name or self.text[:30]
+
+
+class CandidateStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    DISMISSED = "dismissed", _("已忽略")
+
+
+class TextCandidate(models.Model):
+    """One project read from a text, waiting for an officer's decision."""
+
+    extraction = models.ForeignKey(
+        TextExtraction, on_delete=models.CASCADE, related_name="candidates"
+    )
+    position = models.PositiveSmallIntegerField()
+    data = models.JSONField(_("识别内容"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PENDING
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("项目"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("识别出的项目")
+        verbose_name_plural = _("识别出的项目")
+        ordering = ["extraction", "position"]
+
+    def __str__(self) -> str:
+        return str(self.data.get("name", ""))

@@ -22,6 +22,21 @@ _PINYIN = re.compile(
     rf"(?<=[\u3400-\u9fff])[(（]\s*([{_PINYIN_LETTERS}]+(?:[\s'][{_PINYIN_LETTERS}]+)*)\s*[)）]"
 )
 _TAG = re.compile(r"<[^<>]{0,200}>")
+# Spam injected into scraped pages: hidden elements, URLs, gambling ads glued into words
+# ("循环星河娱乐OKbet利用", "17.3亿JZ8868元"), ◆…◆ banners.
+_HIDDEN = re.compile(r"<(\w+)[^<>]*display\s*:\s*none[^<>]*>.*?</\1\s*>", re.S | re.I)
+_URL = re.compile(
+    r"(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    r"\.(?:com|cc|net|org|top|vip|xyz|info)(?:/\S*)?",
+    re.I,
+)
+_GAMBLING = re.compile(
+    r"[\u4e00-\u9fff]{0,2}(?:娱乐|博彩|棋牌|彩票|赌场)[A-Za-z][A-Za-z0-9]*(?:官网)?"
+)
+_BANNER = re.compile(r"◆[^◆\n]{1,20}◆")
+_GLUED_CODE = re.compile(
+    r"(?<=[\u4e00-\u9fff\d])(?=[A-Za-z]*\d)[A-Za-z]{1,4}\d{3,}(?=[\u4e00-\u9fff])"
+)
 _RUN = re.compile(r"[,，、]{2,}")
 _BEFORE_STOP = re.compile(r"[,，、]+(?=[。！？；!?;])")  # "亿元,。" → "亿元。"
 _DECIMAL_POINT = re.compile(r"(?<=\d)[。．](?=\d)")
@@ -49,7 +64,10 @@ def _repair_run(match: re.Match[str]) -> str:
 
 
 def clean_text(text: str) -> str:
+    text = _HIDDEN.sub("", text)
     text = html.unescape(_TAG.sub("", text))
+    text = _BANNER.sub("", _GAMBLING.sub("", _URL.sub("", text)))
+    text = _GLUED_CODE.sub("", text)
     text = _PINYIN.sub(_strip_pinyin, text)
     text = _converter().convert(text)
     text = text.translate(_FULL_WIDTH)
