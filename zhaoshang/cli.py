@@ -193,6 +193,32 @@ def cmd_import_projects(args: argparse.Namespace) -> None:
         )
 
 
+def cmd_import_contacts(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from zhaoshang.intake.contacts import import_contacts
+    from zhaoshang.intake.sheets import SheetError
+
+    try:
+        report = import_contacts(
+            path=Path(args.file), unit=_unit(args.unit), as_of=args.as_of,
+            dry_run=args.dry_run, all_or_nothing=args.all_or_nothing,
+        )  # fmt: skip
+    except (SheetError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        return
+    verb = (
+        "试导入(未写入)" if args.dry_run else ("已导入" if report.written else "未导入(有错误行)")
+    )
+    print(
+        f"{verb}:新增对接记录{report.created}条,已有{report.unchanged}条,拒绝{len(report.rejected)}行"
+    )
+    for r in report.rejected:
+        print(f"  第{r['row']}行 {r['field']}:{r['reason']}")
+
+
 def cmd_import_targets(args: argparse.Namespace) -> None:
     """Targets for one period from a sheet: all cells or none."""
     from pathlib import Path
@@ -453,6 +479,15 @@ def build_parser() -> argparse.ArgumentParser:
     ip.add_argument("--all-or-nothing", action="store_true", help="有任何错误行则全部不导入")
     ip.add_argument("--json", action="store_true")
     ip.set_defaults(func=cmd_import_projects)
+
+    ic = imp.add_parser("contacts", help="导入拜访、来访考察记录表")
+    ic.add_argument("file")
+    ic.add_argument("--unit", required=True, help="记录所属单位")
+    ic.add_argument("--as-of", type=_date, help="截至日期:无年份的日期取此年份")
+    ic.add_argument("--dry-run", action="store_true")
+    ic.add_argument("--all-or-nothing", action="store_true")
+    ic.add_argument("--json", action="store_true")
+    ic.set_defaults(func=cmd_import_contacts)
 
     it = imp.add_parser("targets", help="导入目标任务表(单位 × 指标)")
     it.add_argument("file")
