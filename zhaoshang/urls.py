@@ -49,6 +49,7 @@ urlpatterns = [
     path("trips/<int:pk>/edit/", fieldwork.trip_edit, name="trip_edit"),
     path("contacts/", fieldwork.contact_list, name="contact_list"),
     path("contacts/new/", fieldwork.contact_edit, name="contact_create"),
+    path("contacts/<int:pk>/", fieldwork.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/edit/", fieldwork.contact_edit, name="contact_edit"),
     path(
         "contacts/<int:pk>/done/", fieldwork.contact_follow_up_done, name="contact_follow_up_done"

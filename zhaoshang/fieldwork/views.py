@@ -43,6 +43,7 @@ from zhaoshang.fieldwork.services import (
 )
 from zhaoshang.org.access import can_write, scope_choices, scope_unit
 from zhaoshang.org.models import Unit
+from zhaoshang.projects.models import Project
 from zhaoshang.web.submit import attach_errors, submit
 
 PAGE_SIZE = 50
@@ -156,6 +157,14 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldwork/contact_list.html", {
         "page": _page(request, contacts.prefetch_related("projects")), "kinds": ContactKind.choices,
         "kind": kind, "q": q, "can_write": can_write(request.user)})  # fmt: skip
+
+
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_for_user(Contact, request.user, pk)
+    may_write = writable(Contact, request.user).filter(pk=pk).exists()
+    return render(request, "fieldwork/contact_detail.html", {
+        "c": contact, "projects": Project.objects.visible_to(request.user).filter(contacts=contact),
+        "writable": may_write})  # fmt: skip
 
 
 def _contact_save(request: HttpRequest, form: ContactForm, contact: Contact | None) -> Any:

@@ -93,6 +93,8 @@ def test_logging_a_visit_matches_the_company_by_its_short_name(client, units, ow
         [project],
         owner,
     )
+    detail = text(client.get(f"/contacts/{contact.pk}/"))
+    assert "拜访神州优车总部" in detail and project.code in detail
     suggestions = client.get("/companies/search/?q=神州").content.decode()
     assert '<option value="神州优车(福建)有限公司">' in suggestions
     company_page = text(client.get(f"/companies/{known.pk}/"))
