@@ -14,14 +14,24 @@ import random
 import resource
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PLACES = ["长乐", "福清", "闽侯县竹岐乡", "长乐区", "福州高新区", "鼓楼区", "台江区", "连江县"]
-STAGES = ["线索", "在谈", "洽谈中", "签约", "已签约", "签约(合同)", "已落地", "开工", "投产", "终止"]
+STAGES = [
+    "线索",
+    "在谈",
+    "洽谈中",
+    "签约",
+    "已签约",
+    "签约(合同)",
+    "已落地",
+    "开工",
+    "投产",
+    "终止",
+]
 
 
 def build_sheet(path: Path, rows: int, seed: int = 7) -> None:
@@ -34,20 +44,55 @@ def build_sheet(path: Path, rows: int, seed: int = 7) -> None:
     sheet.write_row(1, 0, ["填报单位:福州市商务局"])
     sheet.write_row(2, 0, ["单位:亿元"])
     sheet.write_row(3, 0, ["截至2022年3月31日"])
-    sheet.write_row(4, 0, ["序号", "项目名称", "投资方", "总投资(亿元)", "所在地", "项目进展",
-                           "入库时间", "签约时间", "落地时间"])  # fmt: skip
+    sheet.write_row(
+        4,
+        0,
+        [
+            "序号",
+            "项目名称",
+            "投资方",
+            "总投资(亿元)",
+            "所在地",
+            "项目进展",
+            "入库时间",
+            "签约时间",
+            "落地时间",
+        ],
+    )
     for i in range(rows):
         entered = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
         stage = rng.choice(STAGES)
-        signed = entered + dt.timedelta(days=rng.randint(10, 200)) if stage not in STAGES[:3] else None
-        landed = signed + dt.timedelta(days=rng.randint(0, 100)) if signed and stage in ("已落地", "开工", "投产") else None
-        amount = rng.choice([f"{rng.randint(1, 3000) / 100}", f"约{rng.randint(1, 50)}亿元", "待定",
-                             f"{rng.randint(500, 9000)}万元"])
-        sheet.write_row(5 + i, 0, [
-            i + 1, f"第{i + 1}号智能制造产业园项目", f"福建榕城第{i % 7000}科技有限公司", amount,
-            rng.choice(PLACES), stage, f"{entered.year}年{entered.month}月{entered.day}日",
-            signed.isoformat() if signed else "", landed.strftime("%Y.%m.%d") if landed else "",
-        ])  # fmt: skip
+        signed = (
+            entered + dt.timedelta(days=rng.randint(10, 200)) if stage not in STAGES[:3] else None
+        )
+        landed = (
+            signed + dt.timedelta(days=rng.randint(0, 100))
+            if signed and stage in ("已落地", "开工", "投产")
+            else None
+        )
+        amount = rng.choice(
+            [
+                f"{rng.randint(1, 3000) / 100}",
+                f"约{rng.randint(1, 50)}亿元",
+                "待定",
+                f"{rng.randint(500, 9000)}万元",
+            ]
+        )
+        sheet.write_row(
+            5 + i,
+            0,
+            [
+                i + 1,
+                f"第{i + 1}号智能制造产业园项目",
+                f"福建榕城第{i % 7000}科技有限公司",
+                amount,
+                rng.choice(PLACES),
+                stage,
+                f"{entered.year}年{entered.month}月{entered.day}日",
+                signed.isoformat() if signed else "",
+                landed.strftime("%Y.%m.%d") if landed else "",
+            ],
+        )
     book.close()
 
 
@@ -66,9 +111,14 @@ def plain_loader(path: Path, unit: object) -> int:
             continue
         n += 1
         Project.objects.create(
-            code=f"BASE-{n}", name=str(row[1]), normalized_name=normalize_project_name(str(row[1])),
-            unit=unit, stage="lead", stage_on=dt.date(2022, 1, 1), entered_on=dt.date(2022, 1, 1),
-        )  # fmt: skip
+            code=f"BASE-{n}",
+            name=str(row[1]),
+            normalized_name=normalize_project_name(str(row[1])),
+            unit=unit,
+            stage="lead",
+            stage_on=dt.date(2022, 1, 1),
+            entered_on=dt.date(2022, 1, 1),
+        )
     return n
 
 
@@ -95,7 +145,9 @@ def main() -> None:
 
     if connection.vendor == "postgresql":
         if "bench" not in connection.settings_dict["NAME"]:
-            sys.exit("bench on PostgreSQL needs a database of its own (its name must contain 'bench')")
+            sys.exit(
+                "bench on PostgreSQL needs a database of its own (its name must contain 'bench')"
+            )
         with connection.cursor() as cur:
             cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0)
@@ -110,7 +162,9 @@ def main() -> None:
     took = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     base_rows = args.baseline_rows or args.rows
-    base_sheet = sheet if base_rows == args.rows else ROOT / "var" / f"import-bench-{base_rows}.xlsx"
+    base_sheet = (
+        sheet if base_rows == args.rows else ROOT / "var" / f"import-bench-{base_rows}.xlsx"
+    )
     if not base_sheet.exists():
         build_sheet(base_sheet, base_rows)
     started = time.perf_counter()
@@ -118,11 +172,15 @@ def main() -> None:
         n = plain_loader(base_sheet, city)
     base = time.perf_counter() - started
     per_row = (base / n) * args.rows
-    print(f"rows {args.rows:,}: created {report.created:,}, updated {report.updated:,}, "
-          f"rejected {len(report.rejected):,}; {took:.1f} s; peak RSS {peak:.0f} MB "
-          f"(before: {rss_before / 1024:.0f} MB)")
-    print(f"baseline (openpyxl + one ORM save per row) on {n:,} rows: {base:.1f} s "
-          f"→ {per_row:.1f} s for {args.rows:,}; ratio {took / per_row:.2f}×")
+    print(
+        f"rows {args.rows:,}: created {report.created:,}, updated {report.updated:,}, "
+        f"rejected {len(report.rejected):,}; {took:.1f} s; peak RSS {peak:.0f} MB "
+        f"(before: {rss_before / 1024:.0f} MB)"
+    )
+    print(
+        f"baseline (openpyxl + one ORM save per row) on {n:,} rows: {base:.1f} s "
+        f"→ {per_row:.1f} s for {args.rows:,}; ratio {took / per_row:.2f}×"
+    )
     print(f"database: {connection.vendor}")
 
 
