@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company, CompanyTag, Origin
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.org.models import Role, Unit, UnitKind, User
 from zhaoshang.org.services import FUZHOU_CODE, unit_add, user_create
+from zhaoshang.projects.bulk import insert_projects, insert_rows
 from zhaoshang.projects.models import (
     CapitalArrival,
     Channel,
@@ -309,49 +310,13 @@ def _batches(total: int, size: int) -> Iterator[int]:
 
 
 def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
-    """Plain executemany of rows that need no key back (stage entries, arrivals).
-
-    Django's bulk_create spends most of its time compiling values field by field; for the
-    demo's hundreds of thousands of history rows that is most of the load time."""
-    if not rows:
-        return
-    ops = connection.ops
-    columns = list(rows[0])
-    adapters: dict[type, Callable[[Any], Any]] = {
-        models.DateTimeField: ops.adapt_datetimefield_value,
-        models.DateField: ops.adapt_datefield_value,
-        models.DecimalField: lambda v: None if v is None else str(v),
-    }
-    adapt = {}
-    for column in columns:
-        field = model._meta.get_field(column.removesuffix("_id"))
-        for kind, adapter in adapters.items():  # DateTimeField first: it is a DateField
-            if isinstance(field, kind):
-                adapt[column] = adapter
-                break
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    values = [tuple(adapt[c](r[c]) if c in adapt else r[c] for c in columns) for r in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+    insert_rows(model, rows)
 
 
 def _insert_projects(projects: list[Project], now: Any) -> list[Project]:
-    """Projects by plain inserts too, then their keys read back by code."""
-    fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
-    for p in projects:
-        p.created_at = p.updated_at = now
-    _insert_rows(Project, [{f.attname: getattr(p, f.attname) for f in fields} for p in projects])
-    keys = dict(
-        Project.objects.filter(code__in=[p.code for p in projects]).values_list("code", "pk")
-    )
-    for p in projects:
-        p.pk = keys[p.code]
-    return projects
+    return insert_projects(projects, now=now)
 
 
-@transaction.atomic
 def load_demo(
     *, projects: int = 2000, seed: int = 2017, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:

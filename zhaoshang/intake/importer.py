@@ -21,8 +21,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from zhaoshang.companies.models import Company
+from zhaoshang.intake.bulk import InvalidRow, RowChecker, check_dates, create_projects
 from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold, layout_at
 from zhaoshang.intake.models import ImportRun, MappingTemplate
 from zhaoshang.intake.sheets import Limits, read_rows
@@ -36,6 +38,7 @@ from zhaoshang.projects.models import Channel, IndustryChain, Project
 from zhaoshang.projects.services import EDITABLE_FIELDS, project_move_to_stage, project_save
 from zhaoshang.projects.stages import RANK, Stage
 
+CHUNK = 5000  # rows matched and written together
 DATE_FIELDS = ("entered_on", "signed_on", "landed_on", "construction_on", "operating_on")
 STAGE_OF_DATE = {
     "signed_on": Stage.SIGNED,
@@ -147,6 +150,10 @@ class SheetImporter:
         self.as_of = as_of or self.layout.as_of
         self.source = f"导入自 {self.file_name}"
         self.report = ImportReport(sheet=self.sheet_name, layout=self.layout)
+        # Lookups made once per import, not once per row.
+        self._places: dict[str, tuple[Unit, str] | RowError] = {}
+        self._lists: dict[tuple[str, str], Any] = {}
+        self._units: dict[str, Unit | None] = {}
 
     # ── reading one row ─────────────────────────────────────────────────────────
     def cell(self, row: list[object], name: str) -> object:
@@ -177,7 +184,16 @@ class SheetImporter:
                 if key == "total_investment":
                     data["total_investment_approx"] = amount.approx
         if text("place"):
-            region, town = resolve_place(text("place"), self.city)
+            place = text("place")
+            if place not in self._places:
+                try:
+                    self._places[place] = resolve_place(place, self.city)
+                except RowError as exc:
+                    self._places[place] = exc
+            resolved = self._places[place]
+            if isinstance(resolved, RowError):
+                raise resolved
+            region, town = resolved
             data["region"] = region.code
             if town:
                 data["description"] = f"落地地点:{region.name}{town}"
@@ -189,16 +205,21 @@ class SheetImporter:
             data["investor_name"] = investor
         for key, model in (("chain", IndustryChain), ("channel", Channel)):
             if text(key):
-                found = (
-                    model.objects.filter(name=text(key))
-                    .filter(Q(owner__isnull=True) | Q(owner=self.city))
-                    .first()
-                )
+                if (key, text(key)) not in self._lists:
+                    self._lists[(key, text(key))] = (
+                        model.objects.filter(name=text(key))
+                        .filter(Q(owner__isnull=True) | Q(owner=self.city))
+                        .first()
+                    )
+                found = self._lists[(key, text(key))]
                 if found is None:
                     raise RowError(key, f"“{text(key)}”不在{LABELS[key]}清单中")
                 data[key] = found.pk
         if text("responsible_unit"):
-            found_unit = self.scope.filter(name=text("responsible_unit")).first()
+            wanted = text("responsible_unit")
+            if wanted not in self._units:
+                self._units[wanted] = self.scope.filter(name=wanted).first()
+            found_unit = self._units[wanted]
             if found_unit is None:
                 raise RowError("responsible_unit", f"找不到责任单位“{text('responsible_unit')}”")
             data["responsible_unit"] = found_unit.code
@@ -257,9 +278,30 @@ class SheetImporter:
         ]
 
     # ── matching and writing ───────────────────────────────────────────────────
+    def prefetch(self, parsed_rows: list[ParsedRow]) -> None:
+        """The recorded projects the sheet's rows may describe, by code and normalised
+        name, in a few queries for the whole sheet."""
+        in_scope = self.scope.values("id")
+        names = sorted({p.key[0] for p in parsed_rows})
+        codes = sorted({p.code for p in parsed_rows if p.code})
+        self._by_name: dict[str, list[Project]] = {}
+        self._by_code: dict[str, Project] = {}
+        for i in range(0, len(names), 2000):
+            for project in (Project.objects.filter(normalized_name__in=names[i : i + 2000],
+                                                   unit_id__in=in_scope)
+                            .select_related("investor").order_by("pk")):  # fmt: skip
+                self._by_name.setdefault(project.normalized_name, []).append(project)
+        for i in range(0, len(codes), 2000):
+            for project in Project.objects.filter(
+                code__in=codes[i : i + 2000], unit_id__in=in_scope
+            ):
+                self._by_code[project.code] = project
+
     def existing(self, parsed: ParsedRow) -> Project | None:
         """The recorded project this row describes: by its code (a re-imported export), else
         by normalised name with the same investor (name or credit code)."""
+        if hasattr(self, "_by_name"):
+            return self._existing_prefetched(parsed)
         if parsed.code:
             by_code = Project.objects.filter(code=parsed.code, unit_id__in=self.scope.values("id"))
             if found := by_code.first():
@@ -271,6 +313,18 @@ class SheetImporter:
             .select_related("investor")
         )
         for project in candidates:
+            inv = project.investor
+            if parsed.credit_code and inv and inv.credit_code == parsed.credit_code:
+                return project
+            if (normalize_company_name(inv.name) if inv else "") == investor_key:
+                return project
+        return None
+
+    def _existing_prefetched(self, parsed: ParsedRow) -> Project | None:
+        if parsed.code and parsed.code in self._by_code:
+            return self._by_code[parsed.code]
+        name_key, investor_key = parsed.key
+        for project in self._by_name.get(name_key, []):
             inv = project.investor
             if parsed.credit_code and inv and inv.credit_code == parsed.credit_code:
                 return project
@@ -343,12 +397,9 @@ class SheetImporter:
     def run(self, *, dry_run: bool, all_or_nothing: bool, actor: Any = None) -> ImportReport:
         report = self.report
         report.dry_run = dry_run
-        seen: dict[tuple[str, str], tuple[int, Project | None]] = {}
-        amounts: list[Decimal] = []
         try:
             with transaction.atomic():
-                for index in range(self.layout.header_row + 1, len(self.rows)):
-                    self._row(index, seen, amounts)
+                self._import_rows()
                 if dry_run or (all_or_nothing and report.rejected):
                     raise _Abort
                 ImportRun.objects.create(
@@ -362,45 +413,110 @@ class SheetImporter:
                 report.created = report.updated = report.unchanged = 0
         return report
 
-    def _row(self, index: int, seen: dict[Any, Any], amounts: list[Decimal]) -> None:
-        row = self.rows[index]
-        if all(fold(c) == "" for c in row):
-            return
-        name = fold(self.cell(row, "name"))
-        if TOTAL_ROW.match(name) or TOTAL_ROW.match(fold(row[0] if row else "")):
-            self._check_total(index, row, amounts)
-            return
-        try:
-            with transaction.atomic():  # a savepoint: a failing row leaves nothing behind
+    def _reject(self, index: int, field: str, reason: str) -> None:
+        label = LABELS.get(field) or FORM_LABELS.get(field, field)
+        self.report.rejected.append({"row": index + 1, "field": label, "reason": reason})
+
+    def _import_rows(self) -> None:
+        """Read the rows in chunks: match each chunk against the sheet so far and the books,
+        add its new projects in bulk (see bulk.py), then update recorded projects through
+        the services. Chunks keep memory flat however long the sheet."""
+        report = self.report
+        amounts: list[Decimal] = []
+        first_of: dict[tuple[str, str], tuple[int, int | Project]] = {}  # key → (row, pk|project)
+        later: list[tuple[int, ParsedRow]] = []
+        checker: RowChecker | None = None
+        today = timezone.localdate()
+        chunk: list[tuple[int, ParsedRow]] = []
+        for index in range(self.layout.header_row + 1, len(self.rows)):
+            row = self.rows[index]
+            if all(fold(c) == "" for c in row):
+                continue
+            name = fold(self.cell(row, "name"))
+            if TOTAL_ROW.match(name) or TOTAL_ROW.match(fold(row[0] if row else "")):
+                self._check_total(index, row, amounts)
+                continue
+            try:
                 parsed = self.parse(index, row)
-                first = seen.get(parsed.key)
-                project = first[1] if first else self.existing(parsed)
-                if first:
-                    self.report.duplicates.append(
-                        {"row": parsed.row, "of_row": first[0], "existing": None}
-                    )
-                elif project is not None:
-                    self.report.duplicates.append(
-                        {"row": parsed.row, "of_row": None, "existing": project.code}
-                    )
-                outcome, saved = self.write(parsed, project)
-        except RowError as exc:
-            self.report.rejected.append(
-                {
-                    "row": index + 1,
-                    "field": LABELS.get(exc.field) or FORM_LABELS.get(exc.field, exc.field),
-                    "reason": exc.reason,
-                }
-            )
-            return
-        except ValidationError as exc:
-            reason = "".join(exc.messages)
-            self.report.rejected.append({"row": index + 1, "field": "", "reason": reason})
-            return
-        if "total_investment" in parsed.data:
-            amounts.append(Decimal(parsed.data["total_investment"]))
-        seen.setdefault(parsed.key, (parsed.row, saved))
-        setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+            except RowError as exc:
+                self._reject(index, exc.field, exc.reason)
+                continue
+            chunk.append((index, parsed))
+            if "total_investment" in parsed.data:
+                amounts.append(Decimal(parsed.data["total_investment"]))
+            if len(chunk) >= CHUNK:
+                checker = self._chunk(chunk, first_of, later, checker, today)
+                chunk = []
+        self._chunk(chunk, first_of, later, checker, today)
+        for index, parsed in later:
+            target = first_of[parsed.key][1]
+            project = Project.objects.get(pk=target) if isinstance(target, int) else target
+            try:
+                with transaction.atomic():  # a savepoint: a failing row leaves nothing behind
+                    outcome, _ = self.write(parsed, project)
+            except RowError as exc:
+                self._reject(index, exc.field, exc.reason)
+                continue
+            except ValidationError as exc:
+                self._reject(index, "", "".join(exc.messages))
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        report.rejected.sort(key=lambda r: r["row"])
+
+    def _chunk(
+        self,
+        chunk: list[tuple[int, ParsedRow]],
+        first_of: dict[tuple[str, str], tuple[int, int | Project]],
+        later: list[tuple[int, ParsedRow]],
+        checker: RowChecker | None,
+        today: dt.date,
+    ) -> RowChecker | None:
+        if not chunk:
+            return checker
+        report = self.report
+        self.prefetch([p for _, p in chunk])
+        if checker is None:
+            checker = RowChecker(self.scope, self.layout_fields())
+        new: list[tuple[ParsedRow, dict[str, Any]]] = []
+        pending: dict[tuple[str, str], int] = {}
+        for index, parsed in chunk:
+            first = first_of.get(parsed.key)
+            if first is not None or parsed.key in pending:
+                of_row = first[0] if first is not None else new[pending[parsed.key]][0].row
+                report.duplicates.append({"row": parsed.row, "of_row": of_row, "existing": None})
+                later.append((index, parsed))
+                continue
+            project = self.existing(parsed)
+            if project is not None:
+                report.duplicates.append({"row": parsed.row, "of_row": None,
+                                          "existing": project.code})  # fmt: skip
+                first_of[parsed.key] = (parsed.row, project)
+                later.append((index, parsed))
+                continue
+            try:
+                check_dates(parsed.events, today)
+                cleaned = checker.check(parsed.data)
+            except InvalidRow as exc:
+                self._reject(index, exc.field, exc.reason)
+                continue
+            pending[parsed.key] = len(new)
+            new.append((parsed, cleaned))
+        pks = create_projects(new, source=self.source)
+        for (parsed, _), pk in zip(new, pks, strict=True):
+            first_of[parsed.key] = (parsed.row, pk)
+        report.created += len(pks)
+        return checker
+
+    def layout_fields(self) -> set[str]:
+        """The form fields a row of this sheet can fill."""
+        fields = {"name", "unit", "effective_on", "stage", "sign_kind", "investor_name",
+                  "description", "total_investment_approx"}  # fmt: skip
+        mapped = set(self.layout.columns.values())
+        fields |= {f for f in ("total_investment", "contracted_foreign", "chain", "channel",
+                               "responsible_unit") if f in mapped}  # fmt: skip
+        if "place" in mapped:
+            fields.add("region")
+        return fields
 
     def _check_total(self, index: int, row: list[object], amounts: list[Decimal]) -> None:
         col = self.layout.column_of("total_investment")

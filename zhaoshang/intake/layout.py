@@ -69,7 +69,15 @@ class Layout:
         return header_signature(self.headers)
 
     def column_of(self, name: str) -> int | None:
-        return next((c for c, f in self.columns.items() if f == name), None)
+        """The first column holding `name` (asked for every cell of every row: kept in a
+        dict built once)."""
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {}
+            for c, f in self.columns.items():
+                index.setdefault(f, c)
+            self.__dict__["_index"] = index
+        return index.get(name)
 
 
 def header_field(cell: object) -> str | None:

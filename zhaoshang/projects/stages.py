@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,7 @@ RANK: dict[str, int] = {
 LIVE_STAGES: tuple[str, ...] = tuple(RANK)
 
 
-def stages_from(stage: str) -> list[str]:
+@cache
+def stages_from(stage: str) -> frozenset[str]:
     """`stage` and every live stage after it: a project in any of them has reached `stage`."""
-    return [s for s in LIVE_STAGES if RANK[s] >= RANK[stage]]
+    return frozenset(s for s in LIVE_STAGES if RANK[s] >= RANK[stage])
