@@ -43,6 +43,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -156,7 +156,6 @@ def main() -> None:
     if not sheet.exists():
         build_sheet(sheet, args.rows)
     city = Unit.objects.get(code="350100")
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     report = import_projects(path=sheet, unit=city, as_of=None)
     took = time.perf_counter() - started
@@ -172,16 +171,23 @@ def main() -> None:
         n = plain_loader(base_sheet, city)
     base = time.perf_counter() - started
     per_row = (base / n) * args.rows
-    print(
-        f"rows {args.rows:,}: created {report.created:,}, updated {report.updated:,}, "
-        f"rejected {len(report.rejected):,}; {took:.1f} s; peak RSS {peak:.0f} MB "
-        f"(before: {rss_before / 1024:.0f} MB)"
-    )
-    print(
-        f"baseline (openpyxl + one ORM save per row) on {n:,} rows: {base:.1f} s "
-        f"→ {per_row:.1f} s for {args.rows:,}; ratio {took / per_row:.2f}×"
-    )
-    print(f"database: {connection.vendor}")
+    from run import machine  # bench/ is on sys.path when run as a script
+
+    verdict = "ok" if took <= 20 and peak <= 500 else "OVER TARGET"
+    report_lines = [
+        f"\n### Sheet import · {connection.vendor} · {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"Machine: {machine()}\n",
+        "| measure | seconds | peak RSS MB | baseline | baseline seconds | ratio |",
+        "| --- | ---: | ---: | --- | ---: | ---: |",
+        f"| import {args.rows:,} rows (created {report.created:,}, rejected "
+        f"{len(report.rejected):,}; target ≤ 20 s, ≤ 500 MB: {verdict}) | {took:.1f} | "
+        f"{peak:.0f} | openpyxl + one ORM save per row ({n:,} rows, scaled) | {per_row:.1f} | "
+        f"{took / per_row:.2f}× |",
+    ]
+    text = "\n".join(report_lines)
+    print(text)
+    with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as fh:
+        fh.write(text + "\n")
 
 
 if __name__ == "__main__":
