@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company, CompanyTag, Origin
@@ -317,6 +317,7 @@ def _insert_projects(projects: list[Project], now: Any) -> list[Project]:
     return insert_projects(projects, now=now)
 
 
+@transaction.atomic
 def load_demo(
     *, projects: int = 2000, seed: int = 2017, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:

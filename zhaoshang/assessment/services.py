@@ -112,10 +112,15 @@ def _deductions(scheme: Scheme, projects: Any, end: dt.date) -> dict[str, int]:
         .live_on(end)
         .count()
     )
+    # Reports corrected or withdrawn during the stage, by when the correction was recorded
+    # (local days, as a range of instants: no date function over every history row).
+    first = timezone.make_aware(dt.datetime.combine(scheme.start, dt.time.min))
+    after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     corrections = StageEntry.objects.filter(
-        project__in=projects,
         action__in=[EntryAction.CORRECTION, EntryAction.RETRACTION],
-        recorded_at__date__range=(scheme.start, end),
+        recorded_at__gte=first,
+        recorded_at__lt=after,
+        project__in=projects,
     ).count()
     return {"dropped": dropped, "not_started": not_started, "corrections": corrections}
 

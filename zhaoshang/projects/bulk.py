@@ -41,13 +41,15 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
     marks = ", ".join(["%s"] * len(columns))
     # Dates repeat across rows (an import's timestamp, its effective dates): each distinct
     # value is adapted once.
-    memo: dict[tuple[str, Any], Any] = {}
+    memo: dict[Any, Any] = {}
+    dated = {c for c in adapt if isinstance(by_attname[c], models.DateField)}
 
     def adapted(column: str, value: Any) -> Any:
-        key = (column, value)
-        if key not in memo:
-            memo[key] = adapt[column](value)
-        return memo[key]
+        if column not in dated:
+            return adapt[column](value)
+        if value not in memo:
+            memo[value] = adapt[column](value)
+        return memo[value]
 
     values = [tuple(adapted(c, r[c]) if c in adapt else r[c] for c in columns) for r in rows]
     with connection.cursor() as cursor:
