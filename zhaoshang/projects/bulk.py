@@ -53,7 +53,13 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
 
     values = [tuple(adapted(c, r[c]) if c in adapt else r[c] for c in columns) for r in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one command: several times faster than INSERTs.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
 
 
 def insert_with_history(

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from zhaoshang.factories import CompanyFactory, UserFactory, make_project
 from zhaoshang.fieldwork.models import Contact, Event
@@ -103,7 +104,7 @@ def test_logging_a_visit_matches_the_company_by_its_short_name(client, units, ow
 
 def test_a_visit_with_a_future_date_or_an_unknown_project_is_refused(client, units, owner):
     signed_in(client, owner)
-    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)
     html = client.post(
         "/contacts/new/",
         {
@@ -266,7 +267,7 @@ def test_dashboard_shows_field_work_linked_to_its_records(client, units, owner, 
 
 
 def test_calendar_stalled_and_approval_pages(client, units, owner):
-    today = dt.date.today()
+    today = timezone.localdate()
     trip_save(
         data={
             "unit": units.changle,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -89,7 +90,7 @@ class SnapshotReplayTest(TestCase):
             for action, stage, day, pick in steps:
                 self._apply(p, model, action, stage, day, pick)
             models.append(model)
-        for day in [*days, dt.date.today(), dt.date.today() + dt.timedelta(days=30)]:
+        for day in [*days, timezone.localdate(), timezone.localdate() + dt.timedelta(days=30)]:
             snap = pipeline_snapshot(projects=Project.objects.filter(unit=unit), as_of=day)
             got = {b: (t.count, t.amount_wan) for b, t in snap.buckets.items()}
             assert got == replay(models, day)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from zhaoshang.factories import make_project
 from zhaoshang.projects.models import IndustryChain, Project
@@ -92,7 +93,7 @@ def test_signed_not_landed_and_expected_arrivals(client, units, city, owner):
     client.force_login(owner)
     page = client.get("/lists/signed-not-landed/").content.decode()
     assert "360产业园" in page and "神州优车运营总部" not in page
-    days = (dt.date.today() - dt.date(2017, 5, 18)).days
+    days = (timezone.localdate() - dt.date(2017, 5, 18)).days
     assert f'<td class="num">{days}</td>' in page
     for name, on, amount in (
         ("神州优车运营总部", dt.date(2022, 2, 10), "3000"),

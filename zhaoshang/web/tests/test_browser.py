@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from zhaoshang.factories import make_project
 from zhaoshang.projects.models import FxRate, Project
@@ -37,7 +38,7 @@ def test_officer_records_a_project_from_lead_to_landing(
     make_project(
         unit=units.fuqing, name="福清江阴不锈钢项目", amount="50000", entered_on=dt.date(2020, 1, 1)
     )
-    today = dt.date.today()
+    today = timezone.localdate()
     FxRate.objects.create(month=today.replace(day=1), cny_per_usd="7.1")
     s = Session(browser, live_server, viewport)
     s.sign_in(owner.username, "wrong-password")
