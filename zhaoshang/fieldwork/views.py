@@ -5,7 +5,6 @@ form, call one service, respond."""
 from __future__ import annotations
 
 import calendar
-import contextlib
 import datetime as dt
 from collections import defaultdict
 from typing import Any
@@ -41,9 +40,9 @@ from zhaoshang.fieldwork.services import (
     team_save,
     trip_save,
 )
-from zhaoshang.org.access import can_write, scope_choices, scope_unit
-from zhaoshang.org.models import Unit
+from zhaoshang.org.access import can_write
 from zhaoshang.projects.models import Project
+from zhaoshang.web.scoping import scope_from_request, window
 from zhaoshang.web.submit import attach_errors, submit
 
 PAGE_SIZE = 50
@@ -51,25 +50,6 @@ PAGE_SIZE = 50
 
 def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def window(request: HttpRequest, qs: Any, date_field: str, *units: str) -> Any:
-    """The filters the dashboard's links carry: ?unit=<code> (the unit and everything
-    under it, through any of `units`) and ?from / ?to on `date_field` (ISO dates)."""
-    code = request.GET.get("unit", "")
-    if code:
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None:
-            return qs.none()
-        cond = Q(pk__in=[])
-        for field in units or ("unit",):
-            cond |= Q(**{f"{field}__path__startswith": unit.path})
-        qs = qs.filter(cond)
-    for param, lookup in (("from", "gte"), ("to", "lte")):
-        with contextlib.suppress(KeyError, ValueError):
-            day = dt.date.fromisoformat(request.GET[param])
-            qs = qs.filter(**{f"{date_field}__{lookup}": day})
-    return qs
 
 
 def _ensure_writer(request: HttpRequest) -> None:
@@ -287,18 +267,9 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
         "due": figures.follow_ups_due(request.user, today), "today": today})  # fmt: skip
 
 
-def _scope(request: HttpRequest) -> Any:
-    choices = list(scope_choices(request.user))
-    code = request.GET.get("unit")
-    scope = next((u for u in choices if u.code == code), None) if code else None
-    if code and scope is None:
-        raise Http404("没有找到该单位")
-    return scope or scope_unit(request.user), choices  # type: ignore[arg-type]
-
-
 def stalled(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    scope, choices = _scope(request)
+    scope, choices = scope_from_request(request)
     rows = figures.stalled_projects(user=request.user, scope=scope, today=today)
     page = _page(request, rows)
     return render(request, "fieldwork/stalled.html", {

@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from zhaoshang.figures.periods import period_parse, period_spec
-from zhaoshang.org.access import scope_choices, scope_unit
 from zhaoshang.projects.models import Project
 from zhaoshang.reports.briefing import Fig, briefing_build
 from zhaoshang.reports.document import briefing_docx
@@ -23,18 +21,10 @@ from zhaoshang.reports.rolling import (
 )
 from zhaoshang.reports.tables import standard_tables
 from zhaoshang.reports.xlsx import tables_xlsx
+from zhaoshang.web.scoping import scope_from_request
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _unit(request: HttpRequest) -> tuple[Any, list[Any]]:
-    choices = list(scope_choices(request.user))
-    code = request.GET.get("unit")
-    unit = next((u for u in choices if u.code == code), None) if code else None
-    if code and unit is None:
-        raise Http404("没有找到该单位")
-    return unit or scope_unit(request.user), choices  # type: ignore[arg-type]
 
 
 def _date(request: HttpRequest, key: str, default: dt.date | None) -> dt.date | None:
@@ -52,7 +42,7 @@ def _download(content: bytes, kind: str, name: str) -> HttpResponse:
 
 def briefing(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    unit, choices = _unit(request)
+    unit, choices = scope_from_request(request)
     as_of = min(_date(request, "as_of", today) or today, today)
     since = _date(request, "since", None)
     error = ""
@@ -83,7 +73,7 @@ def briefing(request: HttpRequest) -> HttpResponse:
 
 def tables(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    unit, choices = _unit(request)
+    unit, choices = scope_from_request(request)
     as_of = min(_date(request, "as_of", today) or today, today)
     projects = Project.objects.visible_under(request.user, unit)
     found = standard_tables(projects=projects, scope=unit, as_of=as_of, today=today)
@@ -108,7 +98,7 @@ def tables(request: HttpRequest) -> HttpResponse:
 
 def signed_not_landed_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    unit, choices = _unit(request)
+    unit, choices = scope_from_request(request)
     projects = Project.objects.visible_under(request.user, unit)
     if request.GET.get("export") == "xlsx":
         table = signed_not_landed_table(projects, today, f"{unit.name}已签约未落地项目清单")
@@ -131,7 +121,7 @@ def signed_not_landed_view(request: HttpRequest) -> HttpResponse:
 
 def expected_arrivals_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    unit, choices = _unit(request)
+    unit, choices = scope_from_request(request)
     default = f"{today.year}Q{(today.month - 1) // 3 + 1}"
     error = ""
     try:

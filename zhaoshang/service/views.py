@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhaoshang.fieldwork import figures
-from zhaoshang.fieldwork.views import _scope, window
 from zhaoshang.figures.periods import period_from_params
 from zhaoshang.org import access
 from zhaoshang.projects.selectors import get_project_for_user
@@ -36,6 +35,7 @@ from zhaoshang.service.services import (
     request_rate,
     request_save,
 )
+from zhaoshang.web.scoping import scope_from_request, window
 from zhaoshang.web.submit import submit
 
 PAGE_SIZE = 50
@@ -165,7 +165,7 @@ def approval_edit(request: HttpRequest, code: str, pk: int | None = None) -> Htt
 
 def approval_report(request: HttpRequest) -> HttpResponse:
     """Median elapsed days of approvals per item and per unit."""
-    scope, choices = _scope(request)
+    scope, choices = scope_from_request(request)
     period = None
     if request.GET.get("period"):
         period = period_from_params(request.GET, timezone.localdate())

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zhaoshang.fieldwork.views import _scope
 from zhaoshang.figures.measures import MEASURES
 from zhaoshang.figures.periods import Period, elapsed_days, period_parse, period_spec, total_days
 from zhaoshang.intake.sheets import SheetError
@@ -27,6 +26,7 @@ from zhaoshang.targets.services import (
     targets_set,
 )
 from zhaoshang.targets.sheet import read_target_sheet
+from zhaoshang.web.scoping import scope_from_request
 
 
 def grid_units(scope: Unit) -> list[Unit]:
@@ -46,7 +46,7 @@ def _period(request: HttpRequest) -> tuple[Period, str]:
 
 def target_grid(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    scope, choices = _scope(request)
+    scope, choices = scope_from_request(request)
     period, period_error = _period(request)
     units = grid_units(scope)
     errors: list[str] = [period_error] if period_error else []

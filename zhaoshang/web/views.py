@@ -1,28 +1,23 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from zhaoshang.fieldwork.figures import fieldwork_figures, follow_ups_due, work_cards
 from zhaoshang.figures.dashboard import dashboard_build
 from zhaoshang.figures.periods import period_from_params
-from zhaoshang.org.access import scope_choices, scope_unit
 from zhaoshang.projects.models import Project
 from zhaoshang.targets.models import Target
 from zhaoshang.targets.progress import progress_of
+from zhaoshang.web.scoping import scope_from_request
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """驾驶舱: the figures of a scope and a period, each one linked to its projects."""
     today = timezone.localdate()
-    choices = list(scope_choices(request.user))
-    code = request.GET.get("unit")
-    scope = next((u for u in choices if u.code == code), None) if code else None
-    if code and scope is None:
-        raise Http404("没有找到该单位")
-    scope = scope or scope_unit(request.user)  # type: ignore[arg-type]
+    scope, choices = scope_from_request(request)
     period = period_from_params(request.GET, today)
     projects = Project.objects.visible_under(request.user, scope)
     board = dashboard_build(projects=projects, scope=scope, period=period)
