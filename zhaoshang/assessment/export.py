@@ -10,6 +10,7 @@ from typing import Any
 import xlsxwriter
 
 from zhaoshang.assessment.models import Run
+from zhaoshang.reports.xlsx import office_formats
 
 
 def _r(value: str, places: str = "0.01") -> float:
@@ -22,18 +23,7 @@ def ranking_xlsx(run: Run) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet("考评排名")
-    title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
-    head = book.add_format(
-        {
-            "bold": True,
-            "align": "center",
-            "valign": "vcenter",
-            "border": 1,
-            "text_wrap": True,
-            "bg_color": "#DDEBF7",
-        }
-    )
-    cell = book.add_format({"border": 1})
+    title, head, cell = office_formats(book)
     num = book.add_format({"border": 1, "num_format": "0.00"})
     pct = book.add_format({"border": 1, "num_format": "0.0%"})
     width = 4 + 2 * len(indicators) + 2

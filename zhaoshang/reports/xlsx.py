@@ -18,20 +18,17 @@ def _value(cell: Any) -> Any:
     return float(cell) if isinstance(cell, Decimal) else cell
 
 
+def office_formats(book: Any) -> tuple[Any, Any, Any]:
+    """The title, header and bordered cell formats of every sheet the product writes."""
+    title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
+    head = book.add_format({"bold": True, "align": "center", "valign": "vcenter", "border": 1,
+                            "text_wrap": True, "bg_color": "#DDEBF7"})  # fmt: skip
+    return title, head, book.add_format({"border": 1})
+
+
 def write_table(book: Any, table: Table, date_line: str) -> None:
     sheet = book.add_worksheet(table.title[-31:].replace("/", "、"))
-    title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
-    head = book.add_format(
-        {
-            "bold": True,
-            "align": "center",
-            "valign": "vcenter",
-            "border": 1,
-            "text_wrap": True,
-            "bg_color": "#DDEBF7",
-        }
-    )
-    text = book.add_format({"border": 1})
+    title, head, text = office_formats(book)
     number = book.add_format({"border": 1, "num_format": "#,##0.####"})
     bold = book.add_format({"border": 1, "bold": True, "num_format": "#,##0.####"})
     width = 1 + len(table.groups) * len(table.sub)

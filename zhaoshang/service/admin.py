@@ -2,9 +2,8 @@
 requests and approvals are read-only (they change through the services)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from zhaoshang.fieldwork.admin import ReadOnly
 from zhaoshang.service.models import (
     ApprovalItem,
     ApprovalMilestone,
@@ -17,14 +16,6 @@ from zhaoshang.service.models import (
 class ChoiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "owner", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
-
-
-class ReadOnly(SimpleHistoryAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(ServiceRequest)
