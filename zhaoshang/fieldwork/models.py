@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -298,10 +296,3 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contacted_on:%Y-%m-%d} {self.get_kind_display()} {self.company}"
-
-    def follow_up_due(self, today: dt.date) -> bool:
-        return (
-            self.follow_up_on is not None
-            and self.follow_up_done_on is None
-            and self.follow_up_on <= today
-        )

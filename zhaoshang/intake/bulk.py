@@ -170,27 +170,11 @@ def _companies(names: Iterable[tuple[str, str]], source: str, now: dt.datetime) 
         row.update(name=name, normalized_name=norm, credit_code=code)
         new.append(row)
     # New companies are distinct by normalised name; the register may hold merged rows of
-    # the same name, so keys are read back among the rows written at this instant.
+    # the same name, so keys are read back among the live rows written at this instant.
     if new:
-        for row in new:
-            row["created_at"] = row["updated_at"] = now
-        insert_rows(Company, new)
-        names_new = [r["normalized_name"] for r in new]
-        written: dict[str, int] = {}
-        for i in range(0, len(names_new), 5000):
-            written.update(Company.objects.filter(
-                normalized_name__in=names_new[i : i + 5000], created_at=now,
-                merged_into__isnull=True).values_list("normalized_name", "pk"))  # fmt: skip
-        historical = Company.history.model  # type: ignore[attr-defined]
-        own = {f.attname for f in Company._meta.concrete_fields}
-        tracked = [f.attname for f in historical._meta.concrete_fields if f.attname in own]
-        insert_rows(historical, [
-            {**{a: (written[r["normalized_name"]] if a == "id" else r[a]) for a in tracked},
-             "history_date": now, "history_type": "+", "history_change_reason": source,
-             "history_user_id": None}
-            for r in new
-        ])  # fmt: skip
-        found.update(written)
+        pks = insert_new_rows(Company, new, key="normalized_name", now=now, history_reason=source,
+                              among={"created_at": now, "merged_into__isnull": True})  # fmt: skip
+        found.update(zip((r["normalized_name"] for r in new), pks, strict=True))
     return found
 
 

@@ -298,29 +298,9 @@ class SheetImporter:
                 self._by_code[project.code] = project
 
     def existing(self, parsed: ParsedRow) -> Project | None:
-        """The recorded project this row describes: by its code (a re-imported export), else
-        by normalised name with the same investor (name or credit code)."""
-        if hasattr(self, "_by_name"):
-            return self._existing_prefetched(parsed)
-        if parsed.code:
-            by_code = Project.objects.filter(code=parsed.code, unit_id__in=self.scope.values("id"))
-            if found := by_code.first():
-                return found
-        name_key, investor_key = parsed.key
-        candidates = (
-            Project.objects.filter(normalized_name=name_key)
-            .filter(unit_id__in=self.scope.values("id"))
-            .select_related("investor")
-        )
-        for project in candidates:
-            inv = project.investor
-            if parsed.credit_code and inv and inv.credit_code == parsed.credit_code:
-                return project
-            if (normalize_company_name(inv.name) if inv else "") == investor_key:
-                return project
-        return None
-
-    def _existing_prefetched(self, parsed: ParsedRow) -> Project | None:
+        """The recorded project this row describes (among those `prefetch` read): by its
+        code (a re-imported export), else by normalised name with the same investor (name
+        or credit code)."""
         if parsed.code and parsed.code in self._by_code:
             return self._by_code[parsed.code]
         name_key, investor_key = parsed.key

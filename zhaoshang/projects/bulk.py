@@ -62,43 +62,16 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
 
 
-def insert_with_history(
-    model: Any, objs: list[Any], *, key: str, now: dt.datetime, history_reason: str | None
-) -> list[Any]:
-    """Insert new rows of a model with a unique `key` column, read their primary keys back
-    by it, and (unless `history_reason` is None) write the creation row of their change
-    history (django-simple-history's "+" row), as a save would."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    for obj in objs:
-        for name in ("created_at", "updated_at"):
-            if hasattr(obj, name):
-                setattr(obj, name, now)
-    insert_rows(model, [{f.attname: getattr(o, f.attname) for f in fields} for o in objs])
-    keys: dict[Any, int] = {}
-    values = [getattr(o, key) for o in objs]
-    for i in range(0, len(values), 5000):
-        keys.update(model.objects.filter(**{f"{key}__in": values[i : i + 5000]})
-                    .values_list(key, "pk"))  # fmt: skip
-    for obj in objs:
-        obj.pk = keys[getattr(obj, key)]
-    if history_reason is not None:
-        historical = model.history.model
-        own = {f.attname for f in model._meta.concrete_fields}
-        tracked = [f.attname for f in historical._meta.concrete_fields if f.attname in own]
-        insert_rows(historical, [
-            {**{a: getattr(o, a) for a in tracked}, "history_date": now, "history_type": "+",
-             "history_change_reason": history_reason, "history_user_id": None}
-            for o in objs
-        ])  # fmt: skip
-    return objs
-
-
 def insert_projects(
     projects: list[Project], *, now: dt.datetime, history_reason: str | None = None
 ) -> list[Project]:
-    """Projects (and, with `history_reason`, their creation history row) by code."""
-    return insert_with_history(Project, projects, key="code", now=now,
-                               history_reason=history_reason)  # fmt: skip
+    """Project instances (the demo builds them) by `insert_new_rows`; their keys are set."""
+    fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
+    rows = [{f.attname: getattr(p, f.attname) for f in fields} for p in projects]
+    pks = insert_new_rows(Project, rows, key="code", now=now, history_reason=history_reason)
+    for project, pk in zip(projects, pks, strict=True):
+        project.pk = pk
+    return projects
 
 
 _DEFAULTS: dict[Any, dict[str, Any]] = {}
@@ -115,11 +88,13 @@ def new_row(model: Any) -> dict[str, Any]:
 
 def insert_new_rows(
     model: Any, rows: list[dict[str, Any]], *, key: str, now: dt.datetime,
-    history_reason: str | None,
+    history_reason: str | None, among: dict[str, Any] | None = None,
 ) -> list[int]:  # fmt: skip
-    """`insert_with_history` for rows given as dicts (no model instances: for a hundred
-    thousand rows their construction alone takes seconds). Returns the new primary keys in
-    row order."""
+    """Insert new rows of a model (as dicts: for a hundred thousand rows building model
+    instances alone takes seconds), read their primary keys back by `key` (unique among
+    the rows `among` selects), and unless `history_reason` is None write the creation row
+    of their change history (django-simple-history's "+" row), as a save would. Returns
+    the keys in row order."""
     for row in rows:
         for name in ("created_at", "updated_at"):
             if name in row:
@@ -128,7 +103,7 @@ def insert_new_rows(
     values = [row[key] for row in rows]
     keys: dict[Any, int] = {}
     for i in range(0, len(values), 5000):
-        keys.update(model.objects.filter(**{f"{key}__in": values[i : i + 5000]})
+        keys.update(model.objects.filter(**{f"{key}__in": values[i : i + 5000]}, **(among or {}))
                     .values_list(key, "pk"))  # fmt: skip
     pks = [keys[v] for v in values]
     if history_reason is not None:
