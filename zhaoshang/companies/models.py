@@ -84,7 +84,10 @@ class Company(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = CompanyQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["normalized_name", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["normalized_name", "updated_at"],
+        no_db_index=["credit_code", "merged_into"],  # the history is read by company only
+    )
 
     class Meta:
         verbose_name = _("企业")

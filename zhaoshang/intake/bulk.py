@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company
@@ -64,7 +66,18 @@ def _lookup(field: forms.ModelChoiceField, table: dict[str, Any]) -> Any:  # typ
 
 
 class RowChecker:
-    """The page's ProjectForm, bound once and rebound for each row."""
+    """The page's ProjectForm, bound once and run for each row as `is_valid()` runs it, with
+    what depends on a cell's value alone answered once per distinct value.
+
+    A sheet repeats its values (a few hundred places, stages and dates across 100,000 rows):
+    each form field's `clean()` and each model field's own validation (`Field.clean`, as
+    `Model.clean_fields` calls it) is a function of the value only, so its outcome — the
+    cleaned value or the error — is remembered by (field, value). What may look at the whole
+    row still runs per row: the form's `clean_<field>()` methods and `clean()`. Model
+    validation beyond the fields (a `Model.clean()`, unique fields or constraints among the
+    form's fields) is not reproduced here: `__init__` refuses a model that has it, so a new
+    rule cannot be skipped silently. `test_bulk.py` checks that this agrees with
+    `ProjectForm.is_valid()` row for row, errors and cleaned values alike."""
 
     SMALL_CHOICES = ("unit", "region", "park", "responsible_unit", "chain", "kind", "channel")
 
@@ -74,32 +87,90 @@ class RowChecker:
         form: Any = ProjectForm(data={}, user=None, scope=scope)
         self.form = form
         keep = set(fields) | {"name", "unit", "effective_on", "stage", "sign_kind"}
-        for name in list(self.form.fields):
+        for name in list(form.fields):
             if name not in keep:
-                del self.form.fields[name]
-        # The model's own validation would look each foreign key up again (a query per
-        # field per row); the form fields have just checked them against their querysets.
-        base = form._get_validation_exclusions
-        foreign = {f.name for f in Project._meta.concrete_fields if f.is_relation}
-        form._get_validation_exclusions = lambda: base() | foreign
+                del form.fields[name]
         for name in self.SMALL_CHOICES:
-            if name not in self.form.fields:
+            if name not in form.fields:
                 continue
-            field: Any = self.form.fields[name]
+            field: Any = form.fields[name]
             key = getattr(field, "to_field_name", None) or "pk"
             table = {str(getattr(o, key)): o for o in field.queryset}
             field.to_python = _lookup(field, table)
+        model, meta = Project, form._meta
+        if model.clean is not models.Model.clean or model._meta.constraints or any(
+            f.unique and not f.primary_key and f.name in form.fields
+            for f in model._meta.concrete_fields
+        ) or model._meta.unique_together or any(f.disabled for f in form.fields.values()):
+            raise ImproperlyConfigured("RowChecker 无法复现该表单的全部校验")  # fmt: skip
+        # The model fields `_post_clean` validates (foreign keys are left out: the form
+        # fields have just checked them against their querysets).
+        self.model_fields = [
+            f for f in model._meta.concrete_fields
+            if f.name in form.fields and f.name in meta.fields and not f.is_relation
+        ]  # fmt: skip
+        self.row_methods = {n: getattr(form, f"clean_{n}") for n in form.fields
+                            if hasattr(form, f"clean_{n}")}  # fmt: skip
+        self.memo: dict[tuple[Any, ...], tuple[bool, Any]] = {}
+
+    def _once(self, key: tuple[Any, ...], clean: Callable[[Any], Any], value: Any) -> Any:
+        """clean(value), remembered by `key` (the error too); unhashable values are not."""
+        try:
+            ok, result = self.memo[key]
+        except KeyError:
+            try:
+                ok, result = True, clean(value)
+            except ValidationError as exc:
+                ok, result = False, exc
+            self.memo[key] = (ok, result)
+        except TypeError:
+            return clean(value)
+        if not ok:
+            raise result
+        return result
 
     def check(self, data: dict[str, Any]) -> dict[str, Any]:
         form = self.form
-        form.data, form.is_bound, form._errors = data, True, None
-        form.instance = Project()
-        if hasattr(form, "cleaned_data"):
-            del form.cleaned_data
-        if not form.is_valid():
+        form.data, form.is_bound = data, True
+        form._errors, form.cleaned_data = ErrorDict(renderer=form.renderer), {}
+        cleaned = form.cleaned_data
+        # Form._clean_fields
+        for name, field in form.fields.items():
+            raw = field.widget.value_from_datadict(data, form.files, form.add_prefix(name))
+            try:
+                cleaned[name] = self._once((name, raw), field.clean, raw)
+                if name in self.row_methods:
+                    cleaned[name] = self.row_methods[name]()
+            except ValidationError as exc:
+                form.add_error(name, exc)
+        form._clean_form()
+        # ModelForm._post_clean: construct_instance, then Model.clean_fields for the fields
+        # `_get_validation_exclusions` leaves in.
+        cleaned, errors = form.cleaned_data, {}
+        for f in self.model_fields:
+            name = f.name
+            if name in form._errors or name not in cleaned:
+                continue
+            value = cleaned[name]
+            field = form.fields[name]
+            if not f.blank and not field.required and value in field.empty_values:
+                continue
+            if f.has_default() and value in field.empty_values and (
+                field.widget.value_omitted_from_data(data, form.files, form.add_prefix(name))
+            ):
+                value = f.get_default()
+            if f.blank and value in f.empty_values:
+                continue
+            try:
+                self._once(("model", name, value), lambda v, f=f: f.clean(v, None), value)
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+        if errors:
+            form._update_errors(ValidationError(errors))
+        if form._errors:
             field, messages = next(iter(form_errors(form).items()))
             raise InvalidRow(field, "".join(messages))
-        return dict(form.cleaned_data)
+        return dict(cleaned)
 
 
 def history_of(events: list[tuple[dt.date, str, str]], source: str) -> list[dict[str, Any]]:

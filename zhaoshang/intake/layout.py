@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zhaoshang.intake.values import HEADER_UNITS
+from zhaoshang.intake.values import HEADER_UNITS, remembered
 
 # Field → header words, most specific first. Headers are compared without spaces,
 # brackets' contents (units) and full-width forms.
@@ -50,8 +50,12 @@ _AS_OF = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2
 _FILLER = re.compile(r"填报单位\s*[::]\s*(\S+)")
 
 
+_SPACE = re.compile(r"\s+")
+
+
+@remembered
 def fold(text: object) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text or "")))
 
 
 @dataclass

@@ -6,6 +6,7 @@ importer adds the row and the column."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -45,6 +46,13 @@ def _decimal(number: object) -> Decimal:
     return Decimal(str(number))
 
 
+# A sheet repeats its values (a few hundred dates, places and stages in 100,000 rows): the
+# parsers are pure, so their answers are kept for the values seen last. `typed`: 1, 1.0
+# and True are different cells.
+remembered = functools.lru_cache(maxsize=8192, typed=True)
+
+
+@remembered
 def parse_amount(value: object, *, unit: tuple[Decimal, str]) -> Amount | None:
     """ "约3亿元", "5000万元" (in a 亿元 column: 0.5亿元), 12.5, "三亿元", "待定" → None.
 
@@ -92,6 +100,7 @@ _NO_YEAR = re.compile(r"^(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+@remembered
 def parse_date(value: object, *, default_year: int | None) -> tuple[dt.date | None, bool]:
     """A cell as a date, and whether its year had to be guessed.
 
@@ -141,6 +150,7 @@ STAGE_WORDS: list[tuple[str, str, str]] = [  # (words, stage, sign kind) — lon
 ]  # fmt: skip
 
 
+@remembered
 def parse_stage(value: object) -> tuple[str, str] | None:
     """ "已签约" → ("signed", ""); "签约(合同)" → ("signed", "contract"); "" → None."""
     text = _text(value or "")

@@ -7,6 +7,7 @@ and the legal-form suffix. The result is a matching key, never shown to users.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -93,6 +94,7 @@ _REGIONS = [
 ]
 _REGION_SUFFIX = re.compile(r"(省|市|区|县|自治区|特别行政区)$")
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+_SPACE = re.compile(r"\s+")
 _DROP = re.compile(r"[\s·•\-_—,.、'\"“”‘’]+")
 
 
@@ -101,10 +103,11 @@ def _is_region(text: str) -> bool:
     return core in _REGIONS
 
 
+@functools.lru_cache(maxsize=16384)  # an import asks for each investor several times
 def normalize_company_name(name: str) -> str:
     text = unicodedata.normalize("NFKC", name or "").lower()
     text = text.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
-    text = re.sub(r"\s+", "", text)
+    text = _SPACE.sub("", text)
     text = _BRACKETED.sub(lambda m: "" if _is_region(m.group(1)) else m.group(1), text)
     for form in _LEGAL_FORMS:
         if text.endswith(form) and len(text) > len(form):
@@ -113,7 +116,10 @@ def normalize_company_name(name: str) -> str:
     return _DROP.sub("", text)
 
 
+_PROJECT_PUNCT = re.compile(r"[()《》\"“”]")
+
+
 def normalize_project_name(name: str) -> str:
     """Project names: width, spaces and punctuation folded; the words themselves kept."""
     text = unicodedata.normalize("NFKC", name or "").lower()
-    return _DROP.sub("", re.sub(r"[()《》\"“”]", "", text))
+    return _DROP.sub("", _PROJECT_PUNCT.sub("", text))

@@ -85,9 +85,11 @@ class Project(models.Model):
     code = models.CharField(_("项目编号"), max_length=20, unique=True, editable=False)
     name = models.CharField(_("项目名称"), max_length=200)
     normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
+    # Indexed by project_unit_stage (unit first): an index of its own would only cost writes.
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("归属单位"), on_delete=models.PROTECT, related_name="projects"
-    )
+        "org.Unit", verbose_name=_("归属单位"), on_delete=models.PROTECT, related_name="projects",
+        db_index=False,
+    )  # fmt: skip
     region = models.ForeignKey(
         "org.Unit",
         verbose_name=_("落地区域"),
@@ -169,8 +171,8 @@ class Project(models.Model):
 
     # Cache of the stage history (see class docstring).
     stage = models.CharField(
-        _("当前阶段"), max_length=12, choices=Stage.choices, editable=False, db_index=True
-    )
+        _("当前阶段"), max_length=12, choices=Stage.choices, editable=False
+    )  # indexed by project_stage_on (stage first)
     stage_on = models.DateField(_("进入当前阶段日期"), editable=False)
     entered_on = models.DateField(_("入库日期"), editable=False, db_index=True)
     # First date the project reached each stage or a later one (see figures.pipeline).
@@ -204,7 +206,11 @@ class Project(models.Model):
             "updated_at",
         ],
         m2m_fields=[tags],
-    )
+        # The history is read by project (`id`) and date only: the copies of the foreign
+        # keys and the code need no index, and each would slow every write.
+        no_db_index=["code", "unit", "region", "park", "responsible_unit", "investor", "chain",
+                     "kind", "channel", "introducer_company", "parent", "created_by"],
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("项目")
@@ -264,8 +270,9 @@ class StageEntry(RecordedRow):
     entry's span ends so that this is a plain range test."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="stage_entries"
-    )
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="stage_entries",
+        db_index=False,  # indexed by stage_entry_asof (project first)
+    )  # fmt: skip
     seq = models.PositiveIntegerField(_("序号"))
     stage = models.CharField(_("阶段"), max_length=12, choices=Stage.choices)
     sign_kind = models.CharField(_("签约类型"), max_length=10, choices=SignKind.choices, blank=True)
