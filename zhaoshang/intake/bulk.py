@@ -98,10 +98,16 @@ class RowChecker:
             table = {str(getattr(o, key)): o for o in field.queryset}
             field.to_python = _lookup(field, table)
         model, meta = Project, form._meta
-        if model.clean is not models.Model.clean or model._meta.constraints or any(
-            f.unique and not f.primary_key and f.name in form.fields
-            for f in model._meta.concrete_fields
-        ) or model._meta.unique_together or any(f.disabled for f in form.fields.values()):
+        if (
+            model.clean is not models.Model.clean
+            or model._meta.constraints
+            or any(
+                f.unique and not f.primary_key and f.name in form.fields
+                for f in model._meta.concrete_fields
+            )
+            or model._meta.unique_together
+            or any(f.disabled for f in form.fields.values())
+        ):
             raise ImproperlyConfigured("RowChecker 无法复现该表单的全部校验")  # fmt: skip
         # The model fields `_post_clean` validates (foreign keys are left out: the form
         # fields have just checked them against their querysets).
@@ -155,8 +161,10 @@ class RowChecker:
             field = form.fields[name]
             if not f.blank and not field.required and value in field.empty_values:
                 continue
-            if f.has_default() and value in field.empty_values and (
-                field.widget.value_omitted_from_data(data, form.files, form.add_prefix(name))
+            if (
+                f.has_default()
+                and value in field.empty_values
+                and (field.widget.value_omitted_from_data(data, form.files, form.add_prefix(name)))
             ):
                 value = f.get_default()
             if f.blank and value in f.empty_values:
