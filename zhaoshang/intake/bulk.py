@@ -14,27 +14,26 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.forms.utils import ErrorDict
-from django.utils import timezone
 
 from zhaoshang.companies.models import Company
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
-from zhaoshang.projects.bulk import insert_new_rows, insert_rows, new_row
+from zhaoshang.projects.bulk import IdPool, RowWriter, insert_new_rows, new_row
 from zhaoshang.projects.forms import ProjectForm, form_errors
-from zhaoshang.projects.models import EntryAction, Project, StageEntry
+from zhaoshang.projects.models import CodeSequence, EntryAction, Project, StageEntry
 from zhaoshang.projects.services import (
     EARLIEST_DATE,
     EDITABLE_FIELDS,
     _check_date,
     _out_of_order,
-    code_prefix_for,
     derived_dates,
-    project_codes_allocate,
 )
 from zhaoshang.projects.stages import Stage
 
@@ -170,7 +169,7 @@ class RowChecker:
             if f.blank and value in f.empty_values:
                 continue
             try:
-                self._once(("model", name, value), lambda v, f=f: f.clean(v, None), value)
+                self._once(("model", name, value), partial(f.clean, model_instance=None), value)
             except ValidationError as exc:
                 errors[name] = exc.error_list
         if errors:
@@ -214,110 +213,141 @@ def check_dates(events: list[tuple[dt.date, str, str]], today: dt.date) -> None:
                 raise InvalidRow("effective_on", "".join(exc.messages)) from None
 
 
-def _companies(names: Iterable[tuple[str, str]], source: str, now: dt.datetime) -> dict[str, int]:
-    """normalised name → company key: found in the register or added to it, in bulk.
-    `names` are (typed name, credit code) in row order; the first spelling names a new
-    company, with its credit code unless another company already holds that code."""
-    wanted: dict[str, tuple[str, str]] = {}
-    for name, credit in names:
-        wanted.setdefault(normalize_company_name(name), (name.strip(), credit))
-    found: dict[str, int] = {}
-    codes: dict[int, str | None] = {}
-    keys = list(wanted)
-    for i in range(0, len(keys), BATCH):
-        rows = (Company.objects.active().filter(normalized_name__in=keys[i : i + BATCH])
-                .order_by("-pk").values_list("normalized_name", "pk", "credit_code"))  # fmt: skip
-        for norm, pk, code in rows:
-            found[norm], codes[pk] = pk, code  # the oldest wins, as matching_name does
-    taken = set(
-        Company.objects.filter(credit_code__in=[c for _, c in wanted.values() if c]).values_list(
-            "credit_code", flat=True
-        )
-    )
-    new = []
-    for norm, (name, credit) in wanted.items():
-        if norm in found:
-            pk = found[norm]
-            if credit and not codes[pk] and credit not in taken:
-                Company.objects.filter(pk=pk).update(credit_code=credit)
-                taken.add(credit)
-            continue
-        code = credit if credit and credit not in taken else None
+class Register:
+    """The companies a sheet names, looked up in the register once for the whole sheet
+    (normalised name → key, the oldest live company winning, as `matching_name` does). A
+    name not found there becomes a new company, with the row's credit code unless another
+    company already holds it, the first time a row naming it is written; a company found
+    without a credit code takes the row's (`save()` writes those afterwards)."""
+
+    def __init__(self, names: Iterable[tuple[str, str]]) -> None:
+        """`names`: (typed name, credit code) of every row that may add a project."""
+        wanted = {normalize_company_name(name) for name, _ in names if name}
+        self.found: dict[str, int] = {}
+        self.codes: dict[int, str | None] = {}
+        keys, credits = sorted(wanted), {c for _, c in names if c}
+        for i in range(0, len(keys), BATCH):
+            rows = (
+                Company.objects.active()
+                .filter(normalized_name__in=keys[i : i + BATCH])
+                .order_by("-pk")
+                .values_list("normalized_name", "pk", "credit_code")
+            )
+            for norm, pk, code in rows:
+                self.found[norm], self.codes[pk] = pk, code
+        listed = sorted(credits)
+        self.taken: set[str] = set()
+        for i in range(0, len(listed), BATCH):
+            held = Company.objects.filter(credit_code__in=listed[i : i + BATCH])
+            self.taken.update(c for c in held.values_list("credit_code", flat=True) if c)
+        self.missing = len(wanted - set(self.found))  # at most this many new companies
+        self.new: list[dict[str, Any]] = []
+        self.credit_codes: dict[int, str] = {}
+
+    def key(self, typed: str, credit: str, pool: IdPool) -> int:
+        norm = normalize_company_name(typed)
+        pk = self.found.get(norm)
+        if pk is not None:
+            if credit and not self.codes[pk] and credit not in self.taken:
+                self.codes[pk] = self.credit_codes[pk] = credit
+                self.taken.add(credit)
+            return pk
+        code = credit if credit and credit not in self.taken else None
         if code:
-            taken.add(code)
+            self.taken.add(code)
         row = new_row(Company)
-        row.update(name=name, normalized_name=norm, credit_code=code)
-        new.append(row)
-    # New companies are distinct by normalised name; the register may hold merged rows of
-    # the same name, so keys are read back among the live rows written at this instant.
-    if new:
-        pks = insert_new_rows(Company, new, key="normalized_name", now=now, history_reason=source,
-                              among={"created_at": now, "merged_into__isnull": True})  # fmt: skip
-        found.update(zip((r["normalized_name"] for r in new), pks, strict=True))
-    return found
+        row.update(id=pool.take(Company), name=typed.strip(), normalized_name=norm,
+                   credit_code=code)  # fmt: skip
+        self.new.append(row)
+        self.found[norm], self.codes[row["id"]] = row["id"], code
+        return int(row["id"])
+
+    def write(self, *, now: dt.datetime, source: str, writer: RowWriter, pool: IdPool) -> None:
+        """Hand the new companies named so far to `writer`."""
+        insert_new_rows(Company, self.new, now=now, history_reason=source, writer=writer,
+                        pool=pool)  # fmt: skip
+        self.new = []
+
+    def save(self) -> None:
+        """Credit codes learnt for companies already in the register (after the writer)."""
+        for pk, code in self.credit_codes.items():
+            Company.objects.filter(pk=pk).update(credit_code=code)
 
 
-def create_projects(items: list[tuple[Any, dict[str, Any]]], *, source: str) -> list[int]:
-    """New projects for (parsed row, cleaned form data) pairs; their keys, in order."""
+class CodeBook:
+    """Public codes as `project_codes_allocate` hands them out (per prefix and the year a
+    project entered the pipeline, consecutive in row order), for a whole import: the
+    sequences are locked and read once, counted on in memory, and stored by `save()`."""
+
+    def __init__(self, prefix: str, years: Iterable[int]) -> None:
+        self.prefix = prefix
+        locked = CodeSequence.objects.select_for_update()
+        self.sequences = {
+            year: locked.get_or_create(prefix=prefix, year=year)[0] for year in sorted(set(years))
+        }
+        self.last = {year: seq.last for year, seq in self.sequences.items()}
+
+    def next(self, year: int) -> str:
+        self.last[year] += 1
+        return f"{self.prefix}-{year}-{self.last[year]:04d}"
+
+    def save(self) -> None:
+        for year, seq in self.sequences.items():
+            if self.last[year] != seq.last:
+                CodeSequence.objects.filter(pk=seq.pk).update(last=self.last[year])
+
+
+@dataclass
+class Batch:
+    """What the new rows of one import share: keys, codes, companies and the writer."""
+
+    source: str
+    now: dt.datetime
+    pool: IdPool
+    writer: RowWriter
+    register: Register
+    codes: CodeBook
+
+
+def create_projects(items: list[tuple[Any, dict[str, Any]]], batch: Batch) -> list[int]:
+    """New projects for (parsed row, cleaned form data) pairs, handed to the batch's
+    writer with their stage entries, change history and new companies; their keys, in
+    order."""
     if not items:
         return []
-    now = timezone.now()
-    companies = _companies(
-        ((c["investor_name"], p.credit_code) for p, c in items if c.get("investor_name")),
-        source, now,
-    )  # fmt: skip
+    pool, source, now = batch.pool, batch.source, batch.now
     foreign = {f.name: f.attname for f in Project._meta.concrete_fields if f.is_relation}
-    rows, histories, prefixes = [], [], {}
-    normalized: dict[str, str] = {}
+    columns = [(k, foreign.get(k, k)) for k in items[0][1] if k in EDITABLE_FIELDS
+               and k not in ("tags", "sponsors")]  # fmt: skip
+    rows, entry_rows = [], []
     for parsed, cleaned in items:
         row = new_row(Project)
-        for k, v in cleaned.items():
-            if k not in EDITABLE_FIELDS or k in ("tags", "sponsors"):
-                continue
-            if k in foreign:
-                row[foreign[k]] = v.pk if v is not None else None
-            else:
-                row[k] = v
+        for name, column in columns:
+            value = cleaned.get(name)
+            row[column] = value.pk if name in foreign and value is not None else value
         typed = (cleaned.get("investor_name") or "").strip()
         if typed:
-            if typed not in normalized:
-                normalized[typed] = normalize_company_name(typed)
-            row["investor_id"] = companies[normalized[typed]]
+            row["investor_id"] = batch.register.key(typed, parsed.credit_code, pool)
         row["name"] = cleaned["name"].strip()
         row["normalized_name"] = normalize_project_name(cleaned["name"])
         entries = history_of(parsed.events, source)
         ordered = sorted(entries, key=lambda e: (e["effective_on"], e["seq"]))
         latest = (ordered[-1]["stage"], ordered[-1]["effective_on"])
         row.update(derived_dates([(e["effective_on"], e["stage"]) for e in ordered], latest=latest))
-        unit = cleaned["unit"]
-        if unit.pk not in prefixes:
-            prefixes[unit.pk] = code_prefix_for(unit)
-        row["code"] = (prefixes[unit.pk], entries[0]["effective_on"].year)
+        row["code"] = batch.codes.next(entries[0]["effective_on"].year)
+        row["id"] = pk = pool.take(Project)
         rows.append(row)
-        histories.append(ordered)
-    _allocate_codes(rows)
-    pks = insert_new_rows(Project, rows, key="code", now=now, history_reason=source)
-    entry_rows = []
-    for pk, ordered in zip(pks, histories, strict=True):
         until = {id(a): b["effective_on"] for a, b in itertools.pairwise(ordered)}
         for e in ordered:
-            entry_rows.append({"project_id": pk, "seq": e["seq"], "stage": e["stage"],
-                               "sign_kind": e["sign_kind"], "effective_on": e["effective_on"],
-                               "action": EntryAction.MOVE, "corrects_id": None, "in_effect": True,
+            entry_rows.append({"id": pool.take(StageEntry), "project_id": pk, "seq": e["seq"],
+                               "stage": e["stage"], "sign_kind": e["sign_kind"],
+                               "effective_on": e["effective_on"], "action": EntryAction.MOVE,
+                               "corrects_id": None, "in_effect": True,
                                "valid_until": until.get(id(e)), "out_of_order": e["out_of_order"],
                                "note": e["note"], "evidence": "", "source": e["source"],
                                "recorded_by_id": None, "recorded_at": now})  # fmt: skip
-    insert_rows(StageEntry, entry_rows)
+    batch.register.write(now=now, source=source, writer=batch.writer, pool=pool)
+    pks = insert_new_rows(Project, rows, now=now, history_reason=source, writer=batch.writer,
+                          pool=pool)  # fmt: skip
+    batch.writer.insert(StageEntry, entry_rows)
     return pks
-
-
-def _allocate_codes(rows: list[dict[str, Any]]) -> None:
-    """Codes as project_create hands them out: per city prefix and the year the project
-    entered the pipeline, consecutive in row order (rows carry (prefix, year) until now)."""
-    groups: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(row["code"], []).append(row)
-    for (prefix, year), group in groups.items():
-        codes = project_codes_allocate(prefix=prefix, year=year, count=len(group))
-        for row, code in zip(group, codes, strict=True):
-            row["code"] = code

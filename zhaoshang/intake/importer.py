@@ -24,7 +24,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company
-from zhaoshang.intake.bulk import InvalidRow, RowChecker, check_dates, create_projects
+from zhaoshang.intake.bulk import (
+    Batch,
+    CodeBook,
+    InvalidRow,
+    Register,
+    RowChecker,
+    check_dates,
+    create_projects,
+)
 from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold, layout_at
 from zhaoshang.intake.models import ImportRun, MappingTemplate
 from zhaoshang.intake.sheets import Limits, read_rows
@@ -33,9 +41,15 @@ from zhaoshang.lib.money import plain
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.lib.uscc import uscc_error
 from zhaoshang.org.models import Unit, UnitKind
+from zhaoshang.projects.bulk import IdPool, RowWriter
 from zhaoshang.projects.forms import ProjectForm, form_errors, project_form_data
-from zhaoshang.projects.models import Channel, IndustryChain, Project
-from zhaoshang.projects.services import EDITABLE_FIELDS, project_move_to_stage, project_save
+from zhaoshang.projects.models import Channel, IndustryChain, Project, StageEntry
+from zhaoshang.projects.services import (
+    EDITABLE_FIELDS,
+    code_prefix_for,
+    project_move_to_stage,
+    project_save,
+)
 from zhaoshang.projects.stages import RANK, Stage
 
 CHUNK = 5000  # rows matched and written together
@@ -92,7 +106,7 @@ class ImportReport:
         }  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: int
     data: dict[str, Any]  # ProjectForm data
@@ -398,36 +412,33 @@ class SheetImporter:
         self.report.rejected.append({"row": index + 1, "field": label, "reason": reason})
 
     def _import_rows(self) -> None:
-        """Read the rows in chunks: match each chunk against the sheet so far and the books,
-        add its new projects in bulk (see bulk.py), then update recorded projects through
-        the services. Chunks keep memory flat however long the sheet."""
+        """Parse every row, read what the books hold for them in a few queries, then check
+        and add the new projects a chunk at a time (see bulk.py: a writer thread stores
+        one chunk while the next is checked); rows describing recorded projects (or an
+        earlier row) then update them through the services, one by one."""
         report = self.report
-        amounts: list[Decimal] = []
+        rows = self._parse_rows()
+        self.prefetch([p for _, p in rows])
+        fresh = [p for _, p in rows if self.existing(p) is None]  # rows that may add projects
+        register = Register([(p.data.get("investor_name", ""), p.credit_code) for p in fresh])
+        entries = sum(len(p.events) for p in fresh)
+        pool = IdPool({Project: len(fresh), Project.history.model: len(fresh),
+                       StageEntry: entries, Company: register.missing,
+                       Company.history.model: register.missing})  # fmt: skip
+        codes = CodeBook(code_prefix_for(self.unit), {p.events[0][0].year for p in fresh})
         first_of: dict[tuple[str, str], tuple[int, int | Project]] = {}  # key → (row, pk|project)
         later: list[tuple[int, ParsedRow]] = []
-        checker: RowChecker | None = None
+        checker = RowChecker(self.scope, self.layout_fields())
         today = timezone.localdate()
-        chunk: list[tuple[int, ParsedRow]] = []
-        for index in range(self.layout.header_row + 1, len(self.rows)):
-            row = self.rows[index]
-            if all(fold(c) == "" for c in row):
-                continue
-            name = fold(self.cell(row, "name"))
-            if TOTAL_ROW.match(name) or TOTAL_ROW.match(fold(row[0] if row else "")):
-                self._check_total(index, row, amounts)
-                continue
-            try:
-                parsed = self.parse(index, row)
-            except RowError as exc:
-                self._reject(index, exc.field, exc.reason)
-                continue
-            chunk.append((index, parsed))
-            if "total_investment" in parsed.data:
-                amounts.append(Decimal(parsed.data["total_investment"]))
-            if len(chunk) >= CHUNK:
-                checker = self._chunk(chunk, first_of, later, checker, today)
-                chunk = []
-        self._chunk(chunk, first_of, later, checker, today)
+        writer = RowWriter()
+        batch = Batch(self.source, timezone.now(), pool, writer, register, codes)
+        try:
+            for i in range(0, len(rows), CHUNK):
+                self._chunk(rows[i : i + CHUNK], first_of, later, checker, today, batch)
+        finally:
+            writer.close()  # the database is the caller's again
+        codes.save()
+        register.save()
         for index, parsed in later:
             target = first_of[parsed.key][1]
             project = Project.objects.get(pk=target) if isinstance(target, int) else target
@@ -443,20 +454,41 @@ class SheetImporter:
             setattr(report, outcome, getattr(report, outcome) + 1)
         report.rejected.sort(key=lambda r: r["row"])
 
+    def _parse_rows(self) -> list[tuple[int, ParsedRow]]:
+        """The sheet's project rows, parsed; blank rows skipped, total rows checked, rows
+        that cannot be read rejected."""
+        amounts: list[Decimal] = []
+        parsed_rows = []
+        for index in range(self.layout.header_row + 1, len(self.rows)):
+            row = self.rows[index]
+            if all(fold(c) == "" for c in row):
+                continue
+            name = fold(self.cell(row, "name"))
+            if TOTAL_ROW.match(name) or TOTAL_ROW.match(fold(row[0] if row else "")):
+                self._check_total(index, row, amounts)
+                continue
+            try:
+                parsed = self.parse(index, row)
+            except RowError as exc:
+                self._reject(index, exc.field, exc.reason)
+                continue
+            parsed_rows.append((index, parsed))
+            if "total_investment" in parsed.data:
+                amounts.append(Decimal(parsed.data["total_investment"]))
+        return parsed_rows
+
     def _chunk(
         self,
         chunk: list[tuple[int, ParsedRow]],
         first_of: dict[tuple[str, str], tuple[int, int | Project]],
         later: list[tuple[int, ParsedRow]],
-        checker: RowChecker | None,
+        checker: RowChecker,
         today: dt.date,
-    ) -> RowChecker | None:
-        if not chunk:
-            return checker
+        batch: Batch,
+    ) -> None:
+        """Check a chunk's rows and hand its new projects to the writer (no query here:
+        the writer owns the connection meanwhile)."""
         report = self.report
-        self.prefetch([p for _, p in chunk])
-        if checker is None:
-            checker = RowChecker(self.scope, self.layout_fields())
         new: list[tuple[ParsedRow, dict[str, Any]]] = []
         pending: dict[tuple[str, str], int] = {}
         for index, parsed in chunk:
@@ -481,11 +513,10 @@ class SheetImporter:
                 continue
             pending[parsed.key] = len(new)
             new.append((parsed, cleaned))
-        pks = create_projects(new, source=self.source)
+        pks = create_projects(new, batch)
         for (parsed, _), pk in zip(new, pks, strict=True):
             first_of[parsed.key] = (parsed.row, pk)
         report.created += len(pks)
-        return checker
 
     def layout_fields(self) -> set[str]:
         """The form fields a row of this sheet can fill."""

@@ -3,12 +3,23 @@
 
 Django's bulk_create spends most of its time compiling values field by field, and on
 SQLite it may bind only 999 parameters a statement (some twenty projects); executemany of
-prepared tuples is an order of magnitude faster. What is inserted is exactly the rows the
-services write, built by the callers; these functions only move them to the database."""
+prepared tuples (COPY on PostgreSQL) is an order of magnitude faster. What is inserted is
+exactly the rows the services write, built by the callers; this module only moves them to
+the database:
+
+- `insert_rows` writes rows now; a `RowWriter` writes them on a thread of its own while
+  the caller builds the next ones (sqlite3 runs a statement outside the GIL and the
+  PostgreSQL server is a process of its own, so on two cores building and writing
+  overlap).
+- `reserve_ids` hands out primary keys before the rows are written, so that rows pointing
+  at each other (a project, its history, its stage entries) are built in one go, without
+  reading keys back."""
 
 from __future__ import annotations
 
 import datetime as dt
+import queue
+import threading
 from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
@@ -18,10 +29,9 @@ from django.db import connection, models
 from zhaoshang.projects.models import Project
 
 
-def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT the rows (column attname → value) of `model`'s table; no keys come back."""
-    if not rows:
-        return
+def _statement(model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
+    """The INSERT (or COPY) of `model`'s table for these rows and their values, adapted
+    for the database."""
     ops = connection.ops
     columns = list(rows[0])
     adapters: dict[type, Callable[[Any], Any]] = {
@@ -39,7 +49,6 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
                 break
     table = ops.quote_name(model._meta.db_table)
     names = ", ".join(ops.quote_name(by_attname[c].column) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
     # Built column by column (itemgetter, map and zip run in C), each distinct value of a
     # column that needs adapting adapted once: dates and timestamps repeat across rows.
     columns_values = []
@@ -50,26 +59,111 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
             values = list(map(once.__getitem__, values))
         columns_values.append(values)
     values = list(zip(*columns_values, strict=True))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        return f"COPY {table} ({names}) FROM STDIN", values
+    marks = ", ".join(["?"] * len(columns))  # the driver's own placeholders (raw cursor)
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})", values
+
+
+def _execute(raw: Any, sql: str, values: list[tuple[Any, ...]]) -> None:
+    """Run a prepared statement on the DB-API connection `raw`."""
+    cursor = raw.cursor()
+    try:
+        if sql.startswith("COPY"):
             # COPY streams the rows in one command: several times faster than INSERTs.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            with cursor.copy(sql) as copy:
                 for value in values:
                     copy.write_row(value)
         else:
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+            cursor.executemany(sql, values)
+    finally:
+        cursor.close()
 
 
-def insert_projects(
-    projects: list[Project], *, now: dt.datetime, history_reason: str | None = None
-) -> list[Project]:
-    """Project instances (the demo builds them) by `insert_new_rows`; their keys are set."""
-    fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
-    rows = [{f.attname: getattr(p, f.attname) for f in fields} for p in projects]
-    pks = insert_new_rows(Project, rows, key="code", now=now, history_reason=history_reason)
-    for project, pk in zip(projects, pks, strict=True):
-        project.pk = pk
-    return projects
+def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT the rows (column attname → value, the same columns in each) now."""
+    if rows:
+        connection.ensure_connection()
+        _execute(connection.connection, *_statement(model, rows))
+
+
+class RowWriter:
+    """Writes rows on a thread of its own, in the order given, in the caller's transaction
+    (the thread uses the caller's connection). Until `close()` returns, the caller must not
+    use the database: rows handed over may not be written yet. `close()` waits for the
+    last row and raises what failed on the thread, if anything did (the caller's
+    transaction then rolls everything back)."""
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        if connection.vendor == "sqlite" and connection.get_autocommit():
+            raise RuntimeError("RowWriter writes inside the caller's transaction")
+        self._raw = connection.connection
+        self._jobs: queue.Queue[tuple[Any, list[dict[str, Any]]] | None] = queue.Queue(64)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="row-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is not None:
+                continue  # keep taking jobs so the caller never waits on a full queue
+            try:
+                _execute(self._raw, *_statement(*job))
+            except BaseException as exc:  # handed to the caller by close()
+                self._error = exc
+
+    def insert(self, model: Any, rows: list[dict[str, Any]]) -> None:
+        if self._error is not None:
+            self.close()
+        if rows:
+            self._jobs.put((model, rows))
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
+def reserve_ids(model: Any, count: int) -> list[int]:
+    """`count` primary keys of `model`'s table that no other row has or will be given.
+
+    PostgreSQL: taken from the table's sequence (safe beside other sessions). SQLite: the
+    keys after the highest ever given (AUTOINCREMENT remembers it); the caller's
+    transaction holds SQLite's write lock, so nobody else inserts until it ends."""
+    if count <= 0:
+        return []
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.get_autocommit():
+            raise RuntimeError("reserve_ids needs the caller's transaction on SQLite")
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) FROM {quoted}")
+        (highest,) = cursor.fetchone()
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        seq = cursor.fetchone()
+        first = max(highest, seq[0] if seq else 0) + 1
+        return list(range(first, first + count))
+
+
+class IdPool:
+    """Keys reserved once for an operation that does not know yet how many rows of each
+    model it will write (at most `counts[model]`), handed out in order."""
+
+    def __init__(self, counts: dict[Any, int]) -> None:
+        self._ids = {model: iter(reserve_ids(model, n)) for model, n in counts.items()}
+
+    def take(self, model: Any) -> int:
+        return next(self._ids[model])
 
 
 _DEFAULTS: dict[Any, dict[str, Any]] = {}
@@ -84,34 +178,66 @@ def new_row(model: Any) -> dict[str, Any]:
     return dict(_DEFAULTS[model])
 
 
+def history_rows(
+    model: Any, rows: list[dict[str, Any]], *, now: dt.datetime, reason: str,
+    ids: Callable[[], int] | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The creation rows of their change history (django-simple-history's "+" row) for new
+    rows of `model` that carry their key in "id", as a save would write them."""
+    historical = model.history.model
+    own = {f.attname for f in model._meta.concrete_fields}
+    tracked = [f.attname for f in historical._meta.concrete_fields if f.attname in own]
+    pick = itemgetter(*tracked)
+    extra = {"history_date": now, "history_type": "+", "history_change_reason": reason,
+             "history_user_id": None}  # fmt: skip
+    out = []
+    for row in rows:
+        record = dict(zip(tracked, pick(row), strict=True))
+        record.update(extra)
+        if ids is not None:
+            record["history_id"] = ids()
+        out.append(record)
+    return out
+
+
 def insert_new_rows(
-    model: Any, rows: list[dict[str, Any]], *, key: str, now: dt.datetime,
-    history_reason: str | None, among: dict[str, Any] | None = None,
+    model: Any, rows: list[dict[str, Any]], *, now: dt.datetime, history_reason: str | None,
+    writer: RowWriter | None = None, pool: IdPool | None = None,
 ) -> list[int]:  # fmt: skip
     """Insert new rows of a model (as dicts: for a hundred thousand rows building model
-    instances alone takes seconds), read their primary keys back by `key` (unique among
-    the rows `among` selects), and unless `history_reason` is None write the creation row
-    of their change history (django-simple-history's "+" row), as a save would. Returns
-    the keys in row order."""
+    instances alone takes seconds) with the keys they carry in "id" or keys reserved for
+    them (from `pool` when given), and unless `history_reason` is None the creation row of
+    their change history. Writes
+    through `writer` when given (keys then come from `pool`: the rows the writer has not
+    written yet are not there to count), else now. Returns the keys in row order."""
+    if writer is not None and pool is None:
+        raise RuntimeError("rows written by a RowWriter take their keys from an IdPool")
+    missing = [row for row in rows if row.get("id") is None]  # keys not given by the caller
+    fresh = [pool.take(model) for _ in missing] if pool else reserve_ids(model, len(missing))
+    for row, pk in zip(missing, fresh, strict=True):
+        row["id"] = pk
+    ids = [row["id"] for row in rows]
     for row in rows:
         for name in ("created_at", "updated_at"):
             if name in row:
                 row[name] = now
-    insert_rows(model, rows)
-    values = [row[key] for row in rows]
-    keys: dict[Any, int] = {}
-    for i in range(0, len(values), 5000):
-        keys.update(model.objects.filter(**{f"{key}__in": values[i : i + 5000]}, **(among or {}))
-                    .values_list(key, "pk"))  # fmt: skip
-    pks = [keys[v] for v in values]
+    write = writer.insert if writer is not None else insert_rows
+    write(model, rows)
     if history_reason is not None:
         historical = model.history.model
-        own = {f.attname for f in model._meta.concrete_fields}
-        tracked = [f.attname for f in historical._meta.concrete_fields if f.attname in own]
-        insert_rows(historical, [
-            {**{a: (pk if a == "id" else row[a]) for a in tracked}, "history_date": now,
-             "history_type": "+", "history_change_reason": history_reason,
-             "history_user_id": None}
-            for row, pk in zip(rows, pks, strict=True)
-        ])  # fmt: skip
-    return pks
+        take = (lambda: pool.take(historical)) if pool else None
+        records = history_rows(model, rows, now=now, reason=history_reason, ids=take)
+        write(historical, records)
+    return ids
+
+
+def insert_projects(
+    projects: list[Project], *, now: dt.datetime, history_reason: str | None = None
+) -> list[Project]:
+    """Project instances (the demo builds them) by `insert_new_rows`; their keys are set."""
+    fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
+    rows = [{f.attname: getattr(p, f.attname) for f in fields} for p in projects]
+    pks = insert_new_rows(Project, rows, now=now, history_reason=history_reason)
+    for project, pk in zip(projects, pks, strict=True):
+        project.pk = pk
+    return projects
