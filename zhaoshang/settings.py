@@ -191,6 +191,12 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 10
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MB", "100")) * 1024 * 1024
 IMPORT_MAX_UNPACKED = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "1024")) * 1024 * 1024
 IMPORT_MAX_RATIO = int(os.environ.get("IMPORT_MAX_RATIO", "200"))
+# A sheet is read and written this many rows at a time; a sheet of several chunks is read
+# by worker processes (0: none) while the import writes the chunks before.
+IMPORT_CHUNK = int(os.environ.get("IMPORT_CHUNK", "5000"))
+IMPORT_WORKERS = int(
+    os.environ.get("IMPORT_WORKERS", str(min(4, max(1, (os.cpu_count() or 1) - 1))))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -25,7 +25,7 @@ from django.forms.utils import ErrorDict
 
 from zhaoshang.companies.models import Company
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
-from zhaoshang.projects.bulk import IdPool, RowWriter, insert_new_rows, new_row
+from zhaoshang.projects.bulk import IdPool, insert_new_rows, insert_rows, new_row
 from zhaoshang.projects.forms import ProjectForm, form_errors
 from zhaoshang.projects.models import CodeSequence, EntryAction, Project, StageEntry
 from zhaoshang.projects.services import (
@@ -116,67 +116,76 @@ class RowChecker:
         ]  # fmt: skip
         self.row_methods = {n: getattr(form, f"clean_{n}") for n in form.fields
                             if hasattr(form, f"clean_{n}")}  # fmt: skip
+        # What the loops of `check` need per field, looked up once.
+        self.form_steps = [
+            (name, field, field.widget.value_from_datadict, form.add_prefix(name),
+             self.row_methods.get(name))
+            for name, field in form.fields.items()
+        ]  # fmt: skip
+        self.model_steps = [
+            (f.name, form.fields[f.name], f, partial(f.clean, model_instance=None))
+            for f in self.model_fields
+        ]
         self.memo: dict[tuple[Any, ...], tuple[bool, Any]] = {}
 
     def _once(self, key: tuple[Any, ...], clean: Callable[[Any], Any], value: Any) -> Any:
         """clean(value), remembered by `key` (the error too); unhashable values are not."""
         try:
-            ok, result = self.memo[key]
-        except KeyError:
-            try:
-                ok, result = True, clean(value)
-            except ValidationError as exc:
-                ok, result = False, exc
-            self.memo[key] = (ok, result)
+            hit = self.memo.get(key)
         except TypeError:
             return clean(value)
-        if not ok:
-            raise result
-        return result
+        if hit is None:
+            try:
+                hit = (True, clean(value))
+            except ValidationError as exc:
+                hit = (False, exc)
+            self.memo[key] = hit
+        if not hit[0]:
+            raise hit[1]
+        return hit[1]
 
     def check(self, data: dict[str, Any]) -> dict[str, Any]:
-        form = self.form
+        form, once, files = self.form, self._once, self.form.files
         form.data, form.is_bound = data, True
         form._errors, form.cleaned_data = ErrorDict(renderer=form.renderer), {}
         cleaned = form.cleaned_data
         # Form._clean_fields
-        for name, field in form.fields.items():
-            raw = field.widget.value_from_datadict(data, form.files, form.add_prefix(name))
+        for name, field, read, prefixed, row_method in self.form_steps:
+            raw = read(data, files, prefixed)
             try:
-                cleaned[name] = self._once((name, raw), field.clean, raw)
-                if name in self.row_methods:
-                    cleaned[name] = self.row_methods[name]()
+                cleaned[name] = once((name, raw), field.clean, raw)
+                if row_method is not None:
+                    cleaned[name] = row_method()
             except ValidationError as exc:
                 form.add_error(name, exc)
         form._clean_form()
         # ModelForm._post_clean: construct_instance, then Model.clean_fields for the fields
         # `_get_validation_exclusions` leaves in.
-        cleaned, errors = form.cleaned_data, {}
-        for f in self.model_fields:
-            name = f.name
-            if name in form._errors or name not in cleaned:
+        cleaned, errors, failed = form.cleaned_data, {}, form._errors
+        for name, field, f, clean in self.model_steps:
+            if name in failed or name not in cleaned:
                 continue
             value = cleaned[name]
-            field = form.fields[name]
-            if not f.blank and not field.required and value in field.empty_values:
+            empty = value in field.empty_values
+            if empty and not f.blank and not field.required:
                 continue
             if (
-                f.has_default()
-                and value in field.empty_values
-                and (field.widget.value_omitted_from_data(data, form.files, form.add_prefix(name)))
+                empty
+                and f.has_default()
+                and field.widget.value_omitted_from_data(data, files, form.add_prefix(name))
             ):
                 value = f.get_default()
             if f.blank and value in f.empty_values:
                 continue
             try:
-                self._once(("model", name, value), partial(f.clean, model_instance=None), value)
+                once(("model", name, value), clean, value)
             except ValidationError as exc:
                 errors[name] = exc.error_list
         if errors:
             form._update_errors(ValidationError(errors))
         if form._errors:
-            field, messages = next(iter(form_errors(form).items()))
-            raise InvalidRow(field, "".join(messages))
+            field_name, messages = next(iter(form_errors(form).items()))
+            raise InvalidRow(field_name, "".join(messages))
         return dict(cleaned)
 
 
@@ -262,32 +271,33 @@ class Register:
         self.found[norm], self.codes[row["id"]] = row["id"], code
         return int(row["id"])
 
-    def write(self, *, now: dt.datetime, source: str, writer: RowWriter, pool: IdPool) -> None:
-        """Hand the new companies named so far to `writer`."""
-        insert_new_rows(Company, self.new, now=now, history_reason=source, writer=writer,
-                        pool=pool)  # fmt: skip
+    def write(self, *, now: dt.datetime, source: str, pool: IdPool) -> None:
+        """Insert the new companies named so far."""
+        insert_new_rows(Company, self.new, now=now, history_reason=source, pool=pool)
         self.new = []
 
     def save(self) -> None:
-        """Credit codes learnt for companies already in the register (after the writer)."""
+        """Credit codes learnt for companies already in the register."""
         for pk, code in self.credit_codes.items():
             Company.objects.filter(pk=pk).update(credit_code=code)
 
 
 class CodeBook:
     """Public codes as `project_codes_allocate` hands them out (per prefix and the year a
-    project entered the pipeline, consecutive in row order), for a whole import: the
-    sequences are locked and read once, counted on in memory, and stored by `save()`."""
+    project entered the pipeline, consecutive in row order), for a whole import: each
+    year's sequence is locked and read once, counted on in memory, and stored by `save()`."""
 
-    def __init__(self, prefix: str, years: Iterable[int]) -> None:
+    def __init__(self, prefix: str) -> None:
         self.prefix = prefix
-        locked = CodeSequence.objects.select_for_update()
-        self.sequences = {
-            year: locked.get_or_create(prefix=prefix, year=year)[0] for year in sorted(set(years))
-        }
-        self.last = {year: seq.last for year, seq in self.sequences.items()}
+        self.sequences: dict[int, CodeSequence] = {}
+        self.last: dict[int, int] = {}
 
     def next(self, year: int) -> str:
+        if year not in self.sequences:
+            seq = CodeSequence.objects.select_for_update().get_or_create(
+                prefix=self.prefix, year=year
+            )[0]
+            self.sequences[year], self.last[year] = seq, seq.last
         self.last[year] += 1
         return f"{self.prefix}-{year}-{self.last[year]:04d}"
 
@@ -299,20 +309,19 @@ class CodeBook:
 
 @dataclass
 class Batch:
-    """What the new rows of one import share: keys, codes, companies and the writer."""
+    """What the new rows of one chunk share: keys, codes, companies, source and time."""
 
     source: str
     now: dt.datetime
     pool: IdPool
-    writer: RowWriter
     register: Register
     codes: CodeBook
 
 
 def create_projects(items: list[tuple[Any, dict[str, Any]]], batch: Batch) -> list[int]:
-    """New projects for (parsed row, cleaned form data) pairs, handed to the batch's
-    writer with their stage entries, change history and new companies; their keys, in
-    order."""
+    """New projects for (parsed row, cleaned form data — foreign keys as instances or
+    keys) pairs, inserted with their stage entries, change history and new companies;
+    their keys, in order."""
     if not items:
         return []
     pool, source, now = batch.pool, batch.source, batch.now
@@ -324,7 +333,7 @@ def create_projects(items: list[tuple[Any, dict[str, Any]]], batch: Batch) -> li
         row = new_row(Project)
         for name, column in columns:
             value = cleaned.get(name)
-            row[column] = value.pk if name in foreign and value is not None else value
+            row[column] = getattr(value, "pk", value) if name in foreign else value
         typed = (cleaned.get("investor_name") or "").strip()
         if typed:
             row["investor_id"] = batch.register.key(typed, parsed.credit_code, pool)
@@ -346,8 +355,7 @@ def create_projects(items: list[tuple[Any, dict[str, Any]]], batch: Batch) -> li
                                "valid_until": until.get(id(e)), "out_of_order": e["out_of_order"],
                                "note": e["note"], "evidence": "", "source": e["source"],
                                "recorded_by_id": None, "recorded_at": now})  # fmt: skip
-    batch.register.write(now=now, source=source, writer=batch.writer, pool=pool)
-    pks = insert_new_rows(Project, rows, now=now, history_reason=source, writer=batch.writer,
-                          pool=pool)  # fmt: skip
-    batch.writer.insert(StageEntry, entry_rows)
+    batch.register.write(now=now, source=source, pool=pool)
+    pks = insert_new_rows(Project, rows, now=now, history_reason=source, pool=pool)
+    insert_rows(StageEntry, entry_rows)
     return pks

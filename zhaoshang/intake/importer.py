@@ -11,15 +11,19 @@ none with `all_or_nothing`. Importing the same file again changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing as mp
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,7 +45,7 @@ from zhaoshang.lib.money import plain
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.lib.uscc import uscc_error
 from zhaoshang.org.models import Unit, UnitKind
-from zhaoshang.projects.bulk import IdPool, RowWriter
+from zhaoshang.projects.bulk import IdPool
 from zhaoshang.projects.forms import ProjectForm, form_errors, project_form_data
 from zhaoshang.projects.models import Channel, IndustryChain, Project, StageEntry
 from zhaoshang.projects.services import (
@@ -52,7 +56,6 @@ from zhaoshang.projects.services import (
 )
 from zhaoshang.projects.stages import RANK, Stage
 
-CHUNK = 5000  # rows matched and written together
 DATE_FIELDS = ("entered_on", "signed_on", "landed_on", "construction_on", "operating_on")
 STAGE_OF_DATE = {
     "signed_on": Stage.SIGNED,
@@ -114,6 +117,7 @@ class ParsedRow:
     key: tuple[str, str]
     credit_code: str = ""
     code: str = ""
+    guessed_year: bool = False  # a date's year came from the sheet's 截至 date
 
 
 def resolve_place(text: str, city: Unit) -> tuple[Unit, str]:
@@ -162,6 +166,8 @@ class SheetImporter:
                 raise ValueError("列对应中必须有“项目名称”")
             self.layout = layout_at(self.rows, self.layout.header_row, mapping)
         self.as_of = as_of or self.layout.as_of
+        fields = set(self.layout.columns.values())
+        self._column = {name: self.layout.column_of(name) for name in fields}  # asked per cell
         self.source = f"导入自 {self.file_name}"
         self.report = ImportReport(sheet=self.sheet_name, layout=self.layout)
         # Lookups made once per import, not once per row.
@@ -171,11 +177,12 @@ class SheetImporter:
 
     # ── reading one row ─────────────────────────────────────────────────────────
     def cell(self, row: list[object], name: str) -> object:
-        col = self.layout.column_of(name)
+        col = self._column.get(name)
         return row[col] if col is not None and col < len(row) else None
 
     def parse(self, index: int, row: list[object]) -> ParsedRow:
         excel_row = index + 1
+        self._guessed = False
         text = lambda name: fold(self.cell(row, name))  # noqa: E731
         name = str(self.cell(row, "name") or "").strip()
         if not name:
@@ -198,16 +205,7 @@ class SheetImporter:
                 if key == "total_investment":
                     data["total_investment_approx"] = amount.approx
         if text("place"):
-            place = text("place")
-            if place not in self._places:
-                try:
-                    self._places[place] = resolve_place(place, self.city)
-                except RowError as exc:
-                    self._places[place] = exc
-            resolved = self._places[place]
-            if isinstance(resolved, RowError):
-                raise resolved
-            region, town = resolved
+            region, town = self._place(text("place"))
             data["region"] = region.code
             if town:
                 data["description"] = f"落地地点:{region.name}{town}"
@@ -217,31 +215,67 @@ class SheetImporter:
             raise RowError("credit_code", f"统一社会信用代码“{credit}”无效:{error}")
         if investor:
             data["investor_name"] = investor
-        for key, model in (("chain", IndustryChain), ("channel", Channel)):
+        for key in ("chain", "channel"):
             if text(key):
-                if (key, text(key)) not in self._lists:
-                    self._lists[(key, text(key))] = (
-                        model.objects.filter(name=text(key))
-                        .filter(Q(owner__isnull=True) | Q(owner=self.city))
-                        .first()
-                    )
-                found = self._lists[(key, text(key))]
-                if found is None:
-                    raise RowError(key, f"“{text(key)}”不在{LABELS[key]}清单中")
-                data[key] = found.pk
+                data[key] = self._listed(key, text(key)).pk
         if text("responsible_unit"):
-            wanted = text("responsible_unit")
-            if wanted not in self._units:
-                self._units[wanted] = self.scope.filter(name=wanted).first()
-            found_unit = self._units[wanted]
-            if found_unit is None:
-                raise RowError("responsible_unit", f"找不到责任单位“{text('responsible_unit')}”")
-            data["responsible_unit"] = found_unit.code
+            data["responsible_unit"] = self._unit_named(text("responsible_unit")).code
         events = self.events(row, excel_row)
         data["effective_on"], data["stage"], data["sign_kind"] = events[0]
         return ParsedRow(excel_row, data, events,
                          (normalize_project_name(name), normalize_company_name(investor)),
-                         credit, text("code"))  # fmt: skip
+                         credit, text("code"), self._guessed)  # fmt: skip
+
+    # Lookups by name, made once per import (and, before worker processes start, for every
+    # name the sheet holds: a worker never queries).
+    def _place(self, text: str) -> tuple[Unit, str]:
+        if text not in self._places:
+            try:
+                self._places[text] = resolve_place(text, self.city)
+            except RowError as exc:
+                self._places[text] = exc
+        resolved = self._places[text]
+        if isinstance(resolved, RowError):
+            raise resolved
+        return resolved
+
+    def _listed(self, key: str, text: str) -> Any:
+        if (key, text) not in self._lists:
+            model = IndustryChain if key == "chain" else Channel
+            self._lists[(key, text)] = (
+                model.objects.filter(name=text)
+                .filter(Q(owner__isnull=True) | Q(owner=self.city))
+                .first()
+            )
+        found = self._lists[(key, text)]
+        if found is None:
+            raise RowError(key, f"“{text}”不在{LABELS[key]}清单中")
+        return found
+
+    def _unit_named(self, text: str) -> Unit:
+        if text not in self._units:
+            self._units[text] = self.scope.filter(name=text).first()
+        found = self._units[text]
+        if found is None:
+            raise RowError("responsible_unit", f"找不到责任单位“{text}”")
+        return found
+
+    def _look_up_names(self) -> None:
+        """Every place, list entry and unit name the sheet holds, looked up now."""
+        lookups: list[tuple[str, Callable[[str], Any]]] = [
+            ("place", self._place), ("responsible_unit", self._unit_named),
+            ("chain", partial(self._listed, "chain")),
+            ("channel", partial(self._listed, "channel")),
+        ]  # fmt: skip
+        body = self.rows[self.layout.header_row + 1 :]
+        for name, look_up in lookups:
+            col = self._column.get(name)
+            if col is None:
+                continue
+            for value in {fold(r[col]) for r in body if col < len(r)} - {""}:
+                # An unknown name is remembered: the rows naming it are rejected when read.
+                with contextlib.suppress(RowError):
+                    look_up(value)
 
     def events(self, row: list[object], excel_row: int) -> list[tuple[dt.date, str, str]]:
         """The row's history: entry into the pipeline, dated stages, and the stated stage
@@ -255,8 +289,7 @@ class SheetImporter:
                 raise RowError(key, str(exc)) from None
             if day:
                 dates[key] = day
-                if guessed and excel_row not in self.report.guessed_years:
-                    self.report.guessed_years.append(excel_row)
+                self._guessed = self._guessed or guessed
         try:
             stated = parse_stage(self.cell(row, "stage"))
         except ValueError as exc:
@@ -412,33 +445,33 @@ class SheetImporter:
         self.report.rejected.append({"row": index + 1, "field": label, "reason": reason})
 
     def _import_rows(self) -> None:
-        """Parse every row, read what the books hold for them in a few queries, then check
-        and add the new projects a chunk at a time (see bulk.py: a writer thread stores
-        one chunk while the next is checked); rows describing recorded projects (or an
-        earlier row) then update them through the services, one by one."""
+        """Read the rows a chunk at a time — parsed and checked against the page's form,
+        on other processor cores for a long sheet (see `_read_chunks`) — and add each
+        chunk's new projects in bulk (see bulk.py); rows describing recorded projects (or
+        an earlier row) then update them through the services, one by one."""
         report = self.report
-        rows = self._parse_rows()
-        self.prefetch([p for _, p in rows])
-        fresh = [p for _, p in rows if self.existing(p) is None]  # rows that may add projects
-        register = Register([(p.data.get("investor_name", ""), p.credit_code) for p in fresh])
-        entries = sum(len(p.events) for p in fresh)
-        pool = IdPool({Project: len(fresh), Project.history.model: len(fresh),
-                       StageEntry: entries, Company: register.missing,
-                       Company.history.model: register.missing})  # fmt: skip
-        codes = CodeBook(code_prefix_for(self.unit), {p.events[0][0].year for p in fresh})
+        self._checker = RowChecker(self.scope, self.layout_fields())
+        self._today = timezone.localdate()
+        amounts: list[Decimal] = []
         first_of: dict[tuple[str, str], tuple[int, int | Project]] = {}  # key → (row, pk|project)
         later: list[tuple[int, ParsedRow]] = []
-        checker = RowChecker(self.scope, self.layout_fields())
-        today = timezone.localdate()
-        writer = RowWriter()
-        batch = Batch(self.source, timezone.now(), pool, writer, register, codes)
-        try:
-            for i in range(0, len(rows), CHUNK):
-                self._chunk(rows[i : i + CHUNK], first_of, later, checker, today, batch)
-        finally:
-            writer.close()  # the database is the caller's again
+        codes = CodeBook(code_prefix_for(self.unit))
+        for items in self._read_chunks():
+            rows: list[tuple[int, ParsedRow, dict[str, Any] | None, tuple[str, str] | None]] = []
+            for item in items:
+                if item[0] == "total":
+                    self._check_total(item[1], self.rows[item[1]], amounts)
+                elif item[0] == "reject":
+                    self._reject(item[1], item[2], item[3])
+                else:
+                    _, index, parsed, cleaned, invalid = item
+                    rows.append((index, parsed, cleaned, invalid))
+                    if "total_investment" in parsed.data:
+                        amounts.append(Decimal(parsed.data["total_investment"]))
+                    if parsed.guessed_year:
+                        report.guessed_years.append(parsed.row)
+            self._chunk(rows, first_of, later, codes)
         codes.save()
-        register.save()
         for index, parsed in later:
             target = first_of[parsed.key][1]
             project = Project.objects.get(pk=target) if isinstance(target, int) else target
@@ -454,44 +487,72 @@ class SheetImporter:
             setattr(report, outcome, getattr(report, outcome) + 1)
         report.rejected.sort(key=lambda r: r["row"])
 
-    def _parse_rows(self) -> list[tuple[int, ParsedRow]]:
-        """The sheet's project rows, parsed; blank rows skipped, total rows checked, rows
-        that cannot be read rejected."""
-        amounts: list[Decimal] = []
-        parsed_rows = []
-        for index in range(self.layout.header_row + 1, len(self.rows)):
+    def read_span(self, start: int, end: int) -> list[tuple[Any, ...]]:
+        """Rows start..end-1 read: ("total", i) for a total row, ("reject", i, field,
+        reason) for a row that cannot be read, ("row", i, parsed, cleaned, invalid) for the
+        others — `cleaned` the form's data (foreign keys by key, to travel between
+        processes) if the row would pass as a new project, else `invalid` (field, reason).
+        No query here (a worker process runs it)."""
+        items: list[tuple[Any, ...]] = []
+        for index in range(start, end):
             row = self.rows[index]
             if all(fold(c) == "" for c in row):
                 continue
             name = fold(self.cell(row, "name"))
             if TOTAL_ROW.match(name) or TOTAL_ROW.match(fold(row[0] if row else "")):
-                self._check_total(index, row, amounts)
+                items.append(("total", index))
                 continue
             try:
                 parsed = self.parse(index, row)
             except RowError as exc:
-                self._reject(index, exc.field, exc.reason)
+                items.append(("reject", index, exc.field, exc.reason))
                 continue
-            parsed_rows.append((index, parsed))
-            if "total_investment" in parsed.data:
-                amounts.append(Decimal(parsed.data["total_investment"]))
-        return parsed_rows
+            try:
+                check_dates(parsed.events, self._today)
+                cleaned = self._checker.check(parsed.data)
+            except InvalidRow as exc:
+                items.append(("row", index, parsed, None, (exc.field, exc.reason)))
+                continue
+            keys = {k: getattr(v, "pk", v) for k, v in cleaned.items()}
+            items.append(("row", index, parsed, keys, None))
+        return items
+
+    def _read_chunks(self) -> Iterator[list[tuple[Any, ...]]]:
+        """`read_span` over the sheet, a chunk at a time, in order. A sheet of several
+        chunks is read by worker processes (forked: they share what this one has looked
+        up, and never query) while this process writes the chunks before: reading and
+        checking is half an import's work, and Python runs it on one core at a time."""
+        first, end = self.layout.header_row + 1, len(self.rows)
+        size = settings.IMPORT_CHUNK
+        spans = [(i, min(i + size, end)) for i in range(first, end, size)]
+        workers = settings.IMPORT_WORKERS
+        if len(spans) < 2 or workers < 1 or "fork" not in mp.get_all_start_methods():
+            for span in spans:
+                yield self.read_span(*span)
+            return
+        self._look_up_names()
+        global _SERVING
+        _SERVING = self
+        try:
+            with mp.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+                yield from pool.imap(_read_span, spans)
+        finally:
+            _SERVING = None
 
     def _chunk(
         self,
-        chunk: list[tuple[int, ParsedRow]],
+        rows: list[tuple[int, ParsedRow, dict[str, Any] | None, tuple[str, str] | None]],
         first_of: dict[tuple[str, str], tuple[int, int | Project]],
         later: list[tuple[int, ParsedRow]],
-        checker: RowChecker,
-        today: dt.date,
-        batch: Batch,
+        codes: CodeBook,
     ) -> None:
-        """Check a chunk's rows and hand its new projects to the writer (no query here:
-        the writer owns the connection meanwhile)."""
+        """Match a chunk's rows against the sheet so far and the books, and add its new
+        projects."""
         report = self.report
+        self.prefetch([p for _, p, _, _ in rows])
         new: list[tuple[ParsedRow, dict[str, Any]]] = []
         pending: dict[tuple[str, str], int] = {}
-        for index, parsed in chunk:
+        for index, parsed, cleaned, invalid in rows:
             first = first_of.get(parsed.key)
             if first is not None or parsed.key in pending:
                 of_row = first[0] if first is not None else new[pending[parsed.key]][0].row
@@ -505,15 +566,23 @@ class SheetImporter:
                 first_of[parsed.key] = (parsed.row, project)
                 later.append((index, parsed))
                 continue
-            try:
-                check_dates(parsed.events, today)
-                cleaned = checker.check(parsed.data)
-            except InvalidRow as exc:
-                self._reject(index, exc.field, exc.reason)
+            if cleaned is None:
+                assert invalid is not None
+                self._reject(index, *invalid)
                 continue
             pending[parsed.key] = len(new)
             new.append((parsed, cleaned))
+        if not new:
+            return
+        register = Register([(c.get("investor_name") or "", p.credit_code) for p, c in new])
+        pool = IdPool({
+            Project: len(new), Project.history.model: len(new),
+            StageEntry: sum(len(p.events) for p, _ in new),
+            Company: register.missing, Company.history.model: register.missing,
+        })  # fmt: skip
+        batch = Batch(self.source, timezone.now(), pool, register, codes)
         pks = create_projects(new, batch)
+        register.save()
         for (parsed, _), pk in zip(new, pks, strict=True):
             first_of[parsed.key] = (parsed.row, pk)
         report.created += len(pks)
@@ -546,6 +615,24 @@ class SheetImporter:
             "stated_wan": None if stated is None else plain(stated),
             "sum_wan": plain(sum(amounts, Decimal(0))),
         }  # fmt: skip
+
+
+_SERVING: SheetImporter | None = None  # the import a forked worker reads for
+
+
+def _worker_start() -> None:
+    """In a worker process: any query is a bug (the connection is the parent's)."""
+
+    def refuse(*args: Any) -> None:
+        raise RuntimeError("导入的工作进程不应访问数据库")
+
+    for conn in connections.all(initialized_only=True):
+        conn.execute_wrappers.append(refuse)
+
+
+def _read_span(span: tuple[int, int]) -> list[tuple[Any, ...]]:
+    assert _SERVING is not None
+    return _SERVING.read_span(*span)
 
 
 def text_of(value: object) -> str:

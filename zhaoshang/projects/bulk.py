@@ -7,10 +7,7 @@ prepared tuples (COPY on PostgreSQL) is an order of magnitude faster. What is in
 exactly the rows the services write, built by the callers; this module only moves them to
 the database:
 
-- `insert_rows` writes rows now; a `RowWriter` writes them on a thread of its own while
-  the caller builds the next ones (sqlite3 runs a statement outside the GIL and the
-  PostgreSQL server is a process of its own, so on two cores building and writing
-  overlap).
+- `insert_rows` writes rows (column by column adapted, many rows a statement).
 - `reserve_ids` hands out primary keys before the rows are written, so that rows pointing
   at each other (a project, its history, its stage entries) are built in one go, without
   reading keys back."""
@@ -18,9 +15,8 @@ the database:
 from __future__ import annotations
 
 import datetime as dt
-import queue
-import threading
 from collections.abc import Callable
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -61,12 +57,17 @@ def _statement(model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[
     values = list(zip(*columns_values, strict=True))
     if connection.vendor == "postgresql":
         return f"COPY {table} ({names}) FROM STDIN", values
-    marks = ", ".join(["?"] * len(columns))  # the driver's own placeholders (raw cursor)
-    return f"INSERT INTO {table} ({names}) VALUES ({marks})", values
+    return f"INSERT INTO {table} ({names}) VALUES ", values
+
+
+# Rows per INSERT on SQLite: as many as ~30,000 parameters allow (the default limit is
+# 32,766). One statement of many rows, rather than executemany's one step per row, does
+# its work in one call outside the GIL instead of taking the GIL back after every row.
+SQLITE_PARAMETERS = 30_000
 
 
 def _execute(raw: Any, sql: str, values: list[tuple[Any, ...]]) -> None:
-    """Run a prepared statement on the DB-API connection `raw`."""
+    """Run a statement from `_statement` on the DB-API connection `raw`."""
     cursor = raw.cursor()
     try:
         if sql.startswith("COPY"):
@@ -74,8 +75,15 @@ def _execute(raw: Any, sql: str, values: list[tuple[Any, ...]]) -> None:
             with cursor.copy(sql) as copy:
                 for value in values:
                     copy.write_row(value)
-        else:
-            cursor.executemany(sql, values)
+            return
+        width = len(values[0])
+        per = max(1, SQLITE_PARAMETERS // width)
+        row = "(" + ", ".join(["?"] * width) + ")"
+        full = sql + ", ".join([row] * per)
+        for i in range(0, len(values), per):
+            part = values[i : i + per]
+            statement = full if len(part) == per else sql + ", ".join([row] * len(part))
+            cursor.execute(statement, list(chain.from_iterable(part)))
     finally:
         cursor.close()
 
@@ -85,47 +93,6 @@ def insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         connection.ensure_connection()
         _execute(connection.connection, *_statement(model, rows))
-
-
-class RowWriter:
-    """Writes rows on a thread of its own, in the order given, in the caller's transaction
-    (the thread uses the caller's connection). Until `close()` returns, the caller must not
-    use the database: rows handed over may not be written yet. `close()` waits for the
-    last row and raises what failed on the thread, if anything did (the caller's
-    transaction then rolls everything back)."""
-
-    def __init__(self) -> None:
-        connection.ensure_connection()
-        if connection.vendor == "sqlite" and connection.get_autocommit():
-            raise RuntimeError("RowWriter writes inside the caller's transaction")
-        self._raw = connection.connection
-        self._jobs: queue.Queue[tuple[Any, list[dict[str, Any]]] | None] = queue.Queue(64)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="row-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            if self._error is not None:
-                continue  # keep taking jobs so the caller never waits on a full queue
-            try:
-                _execute(self._raw, *_statement(*job))
-            except BaseException as exc:  # handed to the caller by close()
-                self._error = exc
-
-    def insert(self, model: Any, rows: list[dict[str, Any]]) -> None:
-        if self._error is not None:
-            self.close()
-        if rows:
-            self._jobs.put((model, rows))
-
-    def close(self) -> None:
-        if self._thread.is_alive():
-            self._jobs.put(None)
-            self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
 
 
 def reserve_ids(model: Any, count: int) -> list[int]:
@@ -202,16 +169,12 @@ def history_rows(
 
 def insert_new_rows(
     model: Any, rows: list[dict[str, Any]], *, now: dt.datetime, history_reason: str | None,
-    writer: RowWriter | None = None, pool: IdPool | None = None,
+    pool: IdPool | None = None,
 ) -> list[int]:  # fmt: skip
     """Insert new rows of a model (as dicts: for a hundred thousand rows building model
     instances alone takes seconds) with the keys they carry in "id" or keys reserved for
     them (from `pool` when given), and unless `history_reason` is None the creation row of
-    their change history. Writes
-    through `writer` when given (keys then come from `pool`: the rows the writer has not
-    written yet are not there to count), else now. Returns the keys in row order."""
-    if writer is not None and pool is None:
-        raise RuntimeError("rows written by a RowWriter take their keys from an IdPool")
+    their change history. Returns the keys in row order."""
     missing = [row for row in rows if row.get("id") is None]  # keys not given by the caller
     fresh = [pool.take(model) for _ in missing] if pool else reserve_ids(model, len(missing))
     for row, pk in zip(missing, fresh, strict=True):
@@ -221,13 +184,12 @@ def insert_new_rows(
         for name in ("created_at", "updated_at"):
             if name in row:
                 row[name] = now
-    write = writer.insert if writer is not None else insert_rows
-    write(model, rows)
+    insert_rows(model, rows)
     if history_reason is not None:
         historical = model.history.model
         take = (lambda: pool.take(historical)) if pool else None
         records = history_rows(model, rows, now=now, reason=history_reason, ids=take)
-        write(historical, records)
+        insert_rows(historical, records)
     return ids
 
 

@@ -33,8 +33,8 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _not_future(value: dt.date | None, label: str) -> dt.date | None:
-    if value and value > timezone.localdate():
+def _not_future(value: dt.date | None, label: str, today: dt.date | None = None) -> dt.date | None:
+    if value and value > (today or timezone.localdate()):
         raise forms.ValidationError(f"{label}不能晚于今天")
     return value
 
@@ -73,6 +73,7 @@ class ProjectForm(forms.ModelForm):
         from the command line (no user) passes the `scope` units of its city instead."""
         super().__init__(*args, **kwargs)
         self.user = user
+        self.today = timezone.localdate()  # one form, one day (an import binds one for all rows)
         scope = units_in_scope(user) if scope is None else scope
         for name in UNIT_FIELDS:
             field = self.fields[name]
@@ -94,7 +95,7 @@ class ProjectForm(forms.ModelForm):
             self.fields["effective_on"].initial = timezone.localdate()
 
     def clean_effective_on(self) -> dt.date | None:
-        return _not_future(self.cleaned_data.get("effective_on"), "入库日期")
+        return _not_future(self.cleaned_data.get("effective_on"), "入库日期", self.today)
 
     def clean_stage(self) -> str:
         return self.cleaned_data.get("stage") or Stage.LEAD

@@ -77,6 +77,11 @@ class ProjectTag(ConfigurableChoice):
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="uniq_ptag_name")]
 
 
+SPARSE_COLUMNS = ("park", "responsible_unit", "chain", "kind", "channel", "introducer_company",
+                  "parent", "created_by", "signed_on", "landed_on", "construction_on",
+                  "operating_on")  # fmt: skip
+
+
 class Project(models.Model):
     """An investment project. Its stage is never typed: `stage`, `stage_on`, `entered_on`
     and the first dates it reached each stage (`signed_on`…) are derived from its stage
@@ -106,6 +111,7 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="park_projects",
         limit_choices_to={"kind": "park"},
+        db_index=False,
     )
     responsible_unit = models.ForeignKey(
         "org.Unit",
@@ -114,6 +120,7 @@ class Project(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="responsible_projects",
+        db_index=False,
     )
     investor = models.ForeignKey(
         "companies.Company",
@@ -130,13 +137,28 @@ class Project(models.Model):
         related_name="sponsored_projects",
     )
     chain = models.ForeignKey(
-        IndustryChain, verbose_name=_("产业链"), null=True, blank=True, on_delete=models.PROTECT
+        IndustryChain,
+        verbose_name=_("产业链"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     kind = models.ForeignKey(
-        ProjectKind, verbose_name=_("项目类型"), null=True, blank=True, on_delete=models.PROTECT
+        ProjectKind,
+        verbose_name=_("项目类型"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     channel = models.ForeignKey(
-        Channel, verbose_name=_("招商渠道"), null=True, blank=True, on_delete=models.PROTECT
+        Channel,
+        verbose_name=_("招商渠道"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     tags = models.ManyToManyField(ProjectTag, verbose_name=_("标签"), blank=True)
     introducer = models.CharField(_("引荐人"), max_length=100, blank=True)
@@ -147,6 +169,7 @@ class Project(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="introduced_projects",
+        db_index=False,
     )
     parent = models.ForeignKey(
         "self",
@@ -155,6 +178,7 @@ class Project(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+        db_index=False,
     )
     is_provincial_key = models.BooleanField(_("省重点"), default=False)
     is_city_key = models.BooleanField(_("市重点"), default=False)
@@ -176,10 +200,10 @@ class Project(models.Model):
     stage_on = models.DateField(_("进入当前阶段日期"), editable=False)
     entered_on = models.DateField(_("入库日期"), editable=False, db_index=True)
     # First date the project reached each stage or a later one (see figures.pipeline).
-    signed_on = models.DateField(_("签约日期"), null=True, editable=False, db_index=True)
-    landed_on = models.DateField(_("落地日期"), null=True, editable=False, db_index=True)
-    construction_on = models.DateField(_("开工日期"), null=True, editable=False, db_index=True)
-    operating_on = models.DateField(_("投产日期"), null=True, editable=False, db_index=True)
+    signed_on = models.DateField(_("签约日期"), null=True, editable=False)
+    landed_on = models.DateField(_("落地日期"), null=True, editable=False)
+    construction_on = models.DateField(_("开工日期"), null=True, editable=False)
+    operating_on = models.DateField(_("投产日期"), null=True, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -188,6 +212,7 @@ class Project(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -220,6 +245,17 @@ class Project(models.Model):
             models.Index(fields=["unit", "stage"], name="project_unit_stage"),
             models.Index(fields=["stage", "stage_on"], name="project_stage_on"),
             models.Index(fields=["total_investment"], name="project_amount"),
+            # Columns most projects leave empty are indexed where they are set: a query for
+            # a value (or a range of dates) uses these, and a write of an empty one costs
+            # nothing.
+            *[
+                models.Index(
+                    fields=[name],
+                    condition=Q(**{f"{name}__isnull": False}),
+                    name=f"project_{name}_set",
+                )
+                for name in SPARSE_COLUMNS
+            ],
         ]
 
     def __str__(self) -> str:

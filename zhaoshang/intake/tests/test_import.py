@@ -9,6 +9,7 @@ import pytest
 import xlsxwriter
 
 from zhaoshang.cli import main
+from zhaoshang.companies.models import Company
 from zhaoshang.factories import make_project
 from zhaoshang.intake.importer import import_projects
 from zhaoshang.lib.uscc import check_character
@@ -256,3 +257,55 @@ def test_a_zip_bomb_and_an_oversized_file_are_refused_before_reading(tmp_path, u
     with pytest.raises(SheetError, match="文件超过1KB"):
         import_projects(path=big, unit=units.changle)
     assert not Project.objects.exists()
+
+
+def _long_sheet(tmp_path):
+    """Thirty rows: repeats in later chunks, bad rows, years taken from 截至, a total row."""
+    rows = [
+        [i, f"榕城第{i}号智能装备项目", f"{i}.5", ["长乐", "福清", "闽侯县竹岐乡"][i % 3],
+         ["线索", "在谈", "已签约", "已落地", "开工"][i % 5], "2月5日" if i % 5 >= 2 else None,
+         "2022年3月1日" if i % 5 >= 3 else None, f"福建榕城第{i % 4}科技有限公司", ""]
+        for i in range(1, 27)
+    ]  # fmt: skip
+    rows += [
+        [27, "榕城第3号智能装备项目", "3.5", "长乐", "线索", None, None, "福建榕城第3科技有限公司",
+         ""],
+        [28, "火星基地项目", 3, "火星", "", None, None, "", ""],
+        [29, "负数项目", -3, "长乐", "", None, None, "", ""],
+        [30, "榕城第5号智能装备项目", "9", "长乐", "在谈", None, None, "福建榕城第1科技有限公司",
+         ""],
+    ]  # fmt: skip
+    total = sum(Decimal(r[2]) for r in rows[:26]) + Decimal("3.5") + 9
+    return write_sheet(tmp_path / "全年项目.xlsx", rows, total=float(total))
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_long_sheet_read_by_worker_processes_imports_as_one_read_here(
+    tmp_path, units, settings, workers
+):
+    """Chunks of 7 rows: with a worker process the rows are read and checked elsewhere,
+    and the import must come out exactly as when this process reads them."""
+    settings.IMPORT_CHUNK, settings.IMPORT_WORKERS = 7, workers
+    report = import_projects(path=_long_sheet(tmp_path), unit=units.changle)
+    assert (report.created, report.updated, report.unchanged) == (26, 1, 1)
+    assert report.rejected == [
+        {"row": 32, "field": "所在地", "reason": "未知地点“火星”(在福州市内找不到)"},
+        {"row": 33, "field": "总投资", "reason": "金额不能为负数"},
+    ]
+    assert report.duplicates == [
+        {"row": 31, "of_row": 7, "existing": None},  # same name and investor: unchanged
+        {"row": 34, "of_row": 9, "existing": None},  # a new amount: updated
+    ]
+    assert report.total_row_check is not None and report.total_row_check["matches"]
+    assert report.guessed_years == [i + 4 for i in range(1, 27) if i % 5 >= 2]
+    codes = list(Project.objects.order_by("code").values_list("code", "name"))
+    assert [c for c, _ in codes] == [f"FZ-2022-{n:04d}" for n in range(1, 27)]
+    assert Project.objects.get(code="FZ-2022-0001").name == "榕城第1号智能装备项目"
+    twelve = Project.objects.get(name="榕城第13号智能装备项目")
+    assert (twelve.stage, twelve.signed_on, twelve.landed_on) == (
+        "landed", dt.date(2022, 2, 5), dt.date(2022, 3, 1)
+    )  # fmt: skip
+    assert twelve.investor.name == "福建榕城第1科技有限公司"
+    assert Company.objects.filter(name__startswith="福建榕城第").count() == 4
+    assert Project.objects.get(name="榕城第5号智能装备项目").total_investment == Decimal(90000)
+    assert Project.history.filter(history_change_reason="导入自 全年项目.xlsx").count() == 27
