@@ -122,6 +122,25 @@ def plain_loader(path: Path, unit: object) -> int:
     return n
 
 
+def _create_pg_database(url: str) -> None:
+    """A PostgreSQL bench database (its name holds "bench") is created when missing."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    db = dj_database_url.parse(url)
+    if "bench" not in db["NAME"]:
+        return
+    with psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
+                         password=db["PASSWORD"] or None, dbname="postgres",
+                         autocommit=True) as conn:  # fmt: skip
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if found.fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
@@ -133,6 +152,7 @@ def main() -> None:
         db.unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
+    _create_pg_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()

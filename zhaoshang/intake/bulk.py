@@ -318,42 +318,68 @@ class Batch:
     codes: CodeBook
 
 
-def create_projects(items: list[tuple[Any, dict[str, Any]]], batch: Batch) -> list[int]:
-    """New projects for (parsed row, cleaned form data — foreign keys as instances or
-    keys) pairs, inserted with their stage entries, change history and new companies;
-    their keys, in order."""
+FOREIGN = {f.name: f.attname for f in Project._meta.concrete_fields if f.is_relation}
+WRITTEN = [k for k in EDITABLE_FIELDS if k not in ("tags", "sponsors")]
+
+
+@dataclass(slots=True)
+class Draft:
+    """A new project's rows as `project_create` and `project_move_to_stage` would write
+    them, but for what only the writing process hands out: its key, code and investor,
+    and its stage entries' keys. Built where the row is checked (a worker process)."""
+
+    row: dict[str, Any]  # the columns not at their default (a draft travels between processes)
+    entries: list[tuple[Any, ...]]  # (seq, stage, sign kind, effective, until, out of order, note)
+    year: int  # the year its code is counted in
+    investor: str  # the investor's name as typed, "" for none
+
+
+def draft_project(parsed: Any, cleaned: dict[str, Any], source: str) -> Draft:
+    """The draft of a new project from a parsed row and its cleaned form data."""
+    row = new_row(Project)
+    for name in WRITTEN:
+        if name in cleaned:
+            value = cleaned[name]
+            if name in FOREIGN:
+                row[FOREIGN[name]] = getattr(value, "pk", value)
+            else:
+                row[name] = value
+    row["name"] = cleaned["name"].strip()
+    row["normalized_name"] = normalize_project_name(cleaned["name"])
+    entries = history_of(parsed.events, source)
+    ordered = sorted(entries, key=lambda e: (e["effective_on"], e["seq"]))
+    latest = (ordered[-1]["stage"], ordered[-1]["effective_on"])
+    row.update(derived_dates([(e["effective_on"], e["stage"]) for e in ordered], latest=latest))
+    until = {id(a): b["effective_on"] for a, b in itertools.pairwise(ordered)}
+    rows = [(e["seq"], str(e["stage"]), str(e["sign_kind"]), e["effective_on"],
+             until.get(id(e)), e["out_of_order"], e["note"]) for e in ordered]  # fmt: skip
+    typed = (cleaned.get("investor_name") or "").strip()
+    defaults = new_row(Project)
+    changed = {k: v for k, v in row.items() if v is not defaults[k] and v != defaults[k]}
+    return Draft(changed, rows, entries[0]["effective_on"].year, typed)
+
+
+def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
+    """Insert new projects from (parsed row, draft) pairs, with their stage entries,
+    change history and new companies; their keys, in order."""
     if not items:
         return []
     pool, source, now = batch.pool, batch.source, batch.now
-    foreign = {f.name: f.attname for f in Project._meta.concrete_fields if f.is_relation}
-    columns = [(k, foreign.get(k, k)) for k in items[0][1] if k in EDITABLE_FIELDS
-               and k not in ("tags", "sponsors")]  # fmt: skip
     rows, entry_rows = [], []
-    for parsed, cleaned in items:
+    for parsed, draft in items:
         row = new_row(Project)
-        for name, column in columns:
-            value = cleaned.get(name)
-            row[column] = getattr(value, "pk", value) if name in foreign else value
-        typed = (cleaned.get("investor_name") or "").strip()
-        if typed:
-            row["investor_id"] = batch.register.key(typed, parsed.credit_code, pool)
-        row["name"] = cleaned["name"].strip()
-        row["normalized_name"] = normalize_project_name(cleaned["name"])
-        entries = history_of(parsed.events, source)
-        ordered = sorted(entries, key=lambda e: (e["effective_on"], e["seq"]))
-        latest = (ordered[-1]["stage"], ordered[-1]["effective_on"])
-        row.update(derived_dates([(e["effective_on"], e["stage"]) for e in ordered], latest=latest))
-        row["code"] = batch.codes.next(entries[0]["effective_on"].year)
+        row.update(draft.row)
+        if draft.investor:
+            row["investor_id"] = batch.register.key(draft.investor, parsed.credit_code, pool)
+        row["code"] = batch.codes.next(draft.year)
         row["id"] = pk = pool.take(Project)
         rows.append(row)
-        until = {id(a): b["effective_on"] for a, b in itertools.pairwise(ordered)}
-        for e in ordered:
-            entry_rows.append({"id": pool.take(StageEntry), "project_id": pk, "seq": e["seq"],
-                               "stage": e["stage"], "sign_kind": e["sign_kind"],
-                               "effective_on": e["effective_on"], "action": EntryAction.MOVE,
-                               "corrects_id": None, "in_effect": True,
-                               "valid_until": until.get(id(e)), "out_of_order": e["out_of_order"],
-                               "note": e["note"], "evidence": "", "source": e["source"],
+        for seq, stage, kind, day, until, flagged, note in draft.entries:
+            entry_rows.append({"id": pool.take(StageEntry), "project_id": pk, "seq": seq,
+                               "stage": stage, "sign_kind": kind, "effective_on": day,
+                               "action": EntryAction.MOVE.value, "corrects_id": None,
+                               "in_effect": True, "valid_until": until, "out_of_order": flagged,
+                               "note": note, "evidence": "", "source": source,
                                "recorded_by_id": None, "recorded_at": now})  # fmt: skip
     batch.register.write(now=now, source=source, pool=pool)
     pks = insert_new_rows(Project, rows, now=now, history_reason=source, pool=pool)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,11 +32,13 @@ from zhaoshang.companies.models import Company
 from zhaoshang.intake.bulk import (
     Batch,
     CodeBook,
+    Draft,
     InvalidRow,
     Register,
     RowChecker,
     check_dates,
     create_projects,
+    draft_project,
 )
 from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold, layout_at
 from zhaoshang.intake.models import ImportRun, MappingTemplate
@@ -118,6 +121,11 @@ class ParsedRow:
     credit_code: str = ""
     code: str = ""
     guessed_year: bool = False  # a date's year came from the sheet's 截至 date
+
+    def slim(self) -> ParsedRow:
+        """What matching needs (row, key, codes), without the form data and history."""
+        return ParsedRow(self.row, {}, [], self.key, self.credit_code, self.code,
+                         self.guessed_year)  # fmt: skip
 
 
 def resolve_place(text: str, city: Unit) -> tuple[Unit, str]:
@@ -328,21 +336,23 @@ class SheetImporter:
     def prefetch(self, parsed_rows: list[ParsedRow]) -> None:
         """The recorded projects the sheet's rows may describe, by code and normalised
         name, in a few queries for the whole sheet."""
-        in_scope = self.scope.values("id")
+        # By name (or code) alone, then the city's in Python: with the scope in the query the
+        # database may walk every project of the city instead of the name index.
+        in_scope = set(self.scope.values_list("id", flat=True))
         names = sorted({p.key[0] for p in parsed_rows})
         codes = sorted({p.code for p in parsed_rows if p.code})
         self._by_name: dict[str, list[Project]] = {}
         self._by_code: dict[str, Project] = {}
         for i in range(0, len(names), 2000):
-            for project in (Project.objects.filter(normalized_name__in=names[i : i + 2000],
-                                                   unit_id__in=in_scope)
-                            .select_related("investor").order_by("pk")):  # fmt: skip
-                self._by_name.setdefault(project.normalized_name, []).append(project)
+            found = (Project.objects.filter(normalized_name__in=names[i : i + 2000])
+                     .select_related("investor").order_by("pk"))  # fmt: skip
+            for project in found:
+                if project.unit_id in in_scope:
+                    self._by_name.setdefault(project.normalized_name, []).append(project)
         for i in range(0, len(codes), 2000):
-            for project in Project.objects.filter(
-                code__in=codes[i : i + 2000], unit_id__in=in_scope
-            ):
-                self._by_code[project.code] = project
+            for project in Project.objects.filter(code__in=codes[i : i + 2000]):
+                if project.unit_id in in_scope:
+                    self._by_code[project.code] = project
 
     def existing(self, parsed: ParsedRow) -> Project | None:
         """The recorded project this row describes (among those `prefetch` read): by its
@@ -425,7 +435,7 @@ class SheetImporter:
         report = self.report
         report.dry_run = dry_run
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _collector_paused():
                 self._import_rows()
                 if dry_run or (all_or_nothing and report.rejected):
                     raise _Abort
@@ -457,23 +467,24 @@ class SheetImporter:
         later: list[tuple[int, ParsedRow]] = []
         codes = CodeBook(code_prefix_for(self.unit))
         for items in self._read_chunks():
-            rows: list[tuple[int, ParsedRow, dict[str, Any] | None, tuple[str, str] | None]] = []
+            rows: list[tuple[int, ParsedRow, Draft | None, tuple[str, str] | None]] = []
             for item in items:
                 if item[0] == "total":
                     self._check_total(item[1], self.rows[item[1]], amounts)
                 elif item[0] == "reject":
                     self._reject(item[1], item[2], item[3])
                 else:
-                    _, index, parsed, cleaned, invalid = item
-                    rows.append((index, parsed, cleaned, invalid))
-                    if "total_investment" in parsed.data:
-                        amounts.append(Decimal(parsed.data["total_investment"]))
+                    _, index, parsed, draft, invalid, amount = item
+                    rows.append((index, parsed, draft, invalid))
+                    if amount is not None:
+                        amounts.append(Decimal(amount))
                     if parsed.guessed_year:
                         report.guessed_years.append(parsed.row)
             self._chunk(rows, first_of, later, codes)
         codes.save()
-        for index, parsed in later:
-            target = first_of[parsed.key][1]
+        for index, slim in later:
+            target = first_of[slim.key][1]
+            parsed = self.parse(index, self.rows[index])  # in full: read_span sent the key
             project = Project.objects.get(pk=target) if isinstance(target, int) else target
             try:
                 with transaction.atomic():  # a savepoint: a failing row leaves nothing behind
@@ -489,9 +500,10 @@ class SheetImporter:
 
     def read_span(self, start: int, end: int) -> list[tuple[Any, ...]]:
         """Rows start..end-1 read: ("total", i) for a total row, ("reject", i, field,
-        reason) for a row that cannot be read, ("row", i, parsed, cleaned, invalid) for the
-        others — `cleaned` the form's data (foreign keys by key, to travel between
-        processes) if the row would pass as a new project, else `invalid` (field, reason).
+        reason) for a row that cannot be read, ("row", i, parsed, draft, invalid, amount)
+        for the others — `parsed` only what matching needs (`ParsedRow.slim`: results travel
+        between processes), `draft` the rows of the new project it would add if it passes
+        the form, else `invalid` (field, reason), and its 总投资 for the total row's check.
         No query here (a worker process runs it)."""
         items: list[tuple[Any, ...]] = []
         for index in range(start, end):
@@ -511,10 +523,11 @@ class SheetImporter:
                 check_dates(parsed.events, self._today)
                 cleaned = self._checker.check(parsed.data)
             except InvalidRow as exc:
-                items.append(("row", index, parsed, None, (exc.field, exc.reason)))
+                items.append(("row", index, parsed.slim(), None, (exc.field, exc.reason),
+                              parsed.data.get("total_investment")))  # fmt: skip
                 continue
-            keys = {k: getattr(v, "pk", v) for k, v in cleaned.items()}
-            items.append(("row", index, parsed, keys, None))
+            items.append(("row", index, parsed.slim(), draft_project(parsed, cleaned, self.source),
+                          None, parsed.data.get("total_investment")))  # fmt: skip
         return items
 
     def _read_chunks(self) -> Iterator[list[tuple[Any, ...]]]:
@@ -535,13 +548,15 @@ class SheetImporter:
         _SERVING = self
         try:
             with mp.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-                yield from pool.imap(_read_span, spans)
+                rest = pool.imap(_read_span, spans[1:])
+                yield self.read_span(*spans[0])  # the first here, while the workers start
+                yield from rest
         finally:
             _SERVING = None
 
     def _chunk(
         self,
-        rows: list[tuple[int, ParsedRow, dict[str, Any] | None, tuple[str, str] | None]],
+        rows: list[tuple[int, ParsedRow, Draft | None, tuple[str, str] | None]],
         first_of: dict[tuple[str, str], tuple[int, int | Project]],
         later: list[tuple[int, ParsedRow]],
         codes: CodeBook,
@@ -550,9 +565,9 @@ class SheetImporter:
         projects."""
         report = self.report
         self.prefetch([p for _, p, _, _ in rows])
-        new: list[tuple[ParsedRow, dict[str, Any]]] = []
+        new: list[tuple[ParsedRow, Draft]] = []
         pending: dict[tuple[str, str], int] = {}
-        for index, parsed, cleaned, invalid in rows:
+        for index, parsed, draft, invalid in rows:
             first = first_of.get(parsed.key)
             if first is not None or parsed.key in pending:
                 of_row = first[0] if first is not None else new[pending[parsed.key]][0].row
@@ -566,19 +581,18 @@ class SheetImporter:
                 first_of[parsed.key] = (parsed.row, project)
                 later.append((index, parsed))
                 continue
-            if cleaned is None:
+            if draft is None:
                 assert invalid is not None
                 self._reject(index, *invalid)
                 continue
             pending[parsed.key] = len(new)
-            new.append((parsed, cleaned))
+            new.append((parsed, draft))
         if not new:
             return
-        register = Register([(c.get("investor_name") or "", p.credit_code) for p, c in new])
+        register = Register([(d.investor, p.credit_code) for p, d in new])
         pool = IdPool({
-            Project: len(new), Project.history.model: len(new),
-            StageEntry: sum(len(p.events) for p, _ in new),
-            Company: register.missing, Company.history.model: register.missing,
+            Project: len(new), StageEntry: sum(len(d.entries) for _, d in new),
+            Company: register.missing,
         })  # fmt: skip
         batch = Batch(self.source, timezone.now(), pool, register, codes)
         pks = create_projects(new, batch)
@@ -615,6 +629,20 @@ class SheetImporter:
             "stated_wan": None if stated is None else plain(stated),
             "sum_wan": plain(sum(amounts, Decimal(0))),
         }  # fmt: skip
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a sheet is imported: its full passes walk
+    every object alive — the whole sheet — again and again (a sixth of a 100,000-row
+    import), and an import's rows hold no cycles to collect."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 _SERVING: SheetImporter | None = None  # the import a forked worker reads for

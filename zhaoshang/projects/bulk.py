@@ -9,8 +9,8 @@ the database:
 
 - `insert_rows` writes rows (column by column adapted, many rows a statement).
 - `reserve_ids` hands out primary keys before the rows are written, so that rows pointing
-  at each other (a project, its history, its stage entries) are built in one go, without
-  reading keys back."""
+  at each other (a project, its stage entries) are built in one go, without reading keys
+  back; `copy_history` has the database copy new rows into their change history."""
 
 from __future__ import annotations
 
@@ -25,9 +25,25 @@ from django.db import connection, models
 from zhaoshang.projects.models import Project
 
 
-def _statement(model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[Any, ...]]]:
-    """The INSERT (or COPY) of `model`'s table for these rows and their values, adapted
-    for the database."""
+def _literal(value: Any) -> str | None:
+    """`value` as an SQLite literal, for the plain values columns repeat (else None)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+Statement = tuple[str, str, list[tuple[Any, ...]]]
+
+
+def _statement(model: Any, rows: list[dict[str, Any]]) -> Statement:
+    """The INSERT (or COPY) of `model`'s table for these rows: its head, the shape of one
+    row of VALUES, and the values, adapted for the database."""
     ops = connection.ops
     columns = list(rows[0])
     adapters: dict[type, Callable[[Any], Any]] = {
@@ -54,10 +70,22 @@ def _statement(model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[
             once = {v: adapt[column](v) for v in set(values)}
             values = list(map(once.__getitem__, values))
         columns_values.append(values)
-    values = list(zip(*columns_values, strict=True))
     if connection.vendor == "postgresql":
-        return f"COPY {table} ({names}) FROM STDIN", values
-    return f"INSERT INTO {table} ({names}) VALUES ", values
+        return f"COPY {table} ({names}) FROM STDIN", "", list(zip(*columns_values, strict=True))
+    # On SQLite a column holding the same plain value in every row (the defaults most
+    # rows leave, the import's source, its time) is written once as a literal instead of
+    # being bound row by row: binding is a good part of an insert's cost.
+    marks, varying = [], []
+    for values in columns_values:
+        literal = _literal(values[0]) if values.count(values[0]) == len(values) else None
+        if literal is None:
+            marks.append("?")
+            varying.append(values)
+        else:
+            marks.append(literal)
+    shape = "(" + ", ".join(marks) + ")"
+    bound = list(zip(*varying, strict=True)) if varying else [()] * len(rows)
+    return f"INSERT INTO {table} ({names}) VALUES ", shape, bound
 
 
 # Rows per INSERT on SQLite: as many as ~30,000 parameters allow (the default limit is
@@ -66,7 +94,7 @@ def _statement(model: Any, rows: list[dict[str, Any]]) -> tuple[str, list[tuple[
 SQLITE_PARAMETERS = 30_000
 
 
-def _execute(raw: Any, sql: str, values: list[tuple[Any, ...]]) -> None:
+def _execute(raw: Any, sql: str, shape: str, values: list[tuple[Any, ...]]) -> None:
     """Run a statement from `_statement` on the DB-API connection `raw`."""
     cursor = raw.cursor()
     try:
@@ -76,13 +104,11 @@ def _execute(raw: Any, sql: str, values: list[tuple[Any, ...]]) -> None:
                 for value in values:
                     copy.write_row(value)
             return
-        width = len(values[0])
-        per = max(1, SQLITE_PARAMETERS // width)
-        row = "(" + ", ".join(["?"] * width) + ")"
-        full = sql + ", ".join([row] * per)
+        per = min(1000, SQLITE_PARAMETERS // max(1, len(values[0]) if values else 1))
+        full = sql + ", ".join([shape] * per)
         for i in range(0, len(values), per):
             part = values[i : i + per]
-            statement = full if len(part) == per else sql + ", ".join([row] * len(part))
+            statement = full if len(part) == per else sql + ", ".join([shape] * len(part))
             cursor.execute(statement, list(chain.from_iterable(part)))
     finally:
         cursor.close()
@@ -145,26 +171,34 @@ def new_row(model: Any) -> dict[str, Any]:
     return dict(_DEFAULTS[model])
 
 
-def history_rows(
-    model: Any, rows: list[dict[str, Any]], *, now: dt.datetime, reason: str,
-    ids: Callable[[], int] | None = None,
-) -> list[dict[str, Any]]:  # fmt: skip
-    """The creation rows of their change history (django-simple-history's "+" row) for new
-    rows of `model` that carry their key in "id", as a save would write them."""
+def copy_history(model: Any, ids: list[int], *, now: dt.datetime, reason: str) -> None:
+    """The creation rows of their change history (django-simple-history's "+" row, as a
+    save would write it) for rows of `model` just inserted with these keys: copied by the
+    database itself, one INSERT … SELECT, rather than built and sent row by row."""
+    if not ids:
+        return
     historical = model.history.model
+    quote = connection.ops.quote_name
     own = {f.attname for f in model._meta.concrete_fields}
-    tracked = [f.attname for f in historical._meta.concrete_fields if f.attname in own]
-    pick = itemgetter(*tracked)
-    extra = {"history_date": now, "history_type": "+", "history_change_reason": reason,
-             "history_user_id": None}  # fmt: skip
-    out = []
-    for row in rows:
-        record = dict(zip(tracked, pick(row), strict=True))
-        record.update(extra)
-        if ids is not None:
-            record["history_id"] = ids()
-        out.append(record)
-    return out
+    columns = ", ".join(quote(f.column) for f in historical._meta.concrete_fields
+                        if f.attname in own)  # fmt: skip
+    head = (
+        f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_type,"
+        f" history_change_reason, history_user_id) SELECT {columns}, %s, '+', %s, NULL"
+        f" FROM {quote(model._meta.db_table)} WHERE "
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(head + "id = ANY(%s) ORDER BY id", [stamp, reason, list(ids)])
+        elif max(ids) - min(ids) + 1 == len(ids):  # SQLite's reserved keys are consecutive
+            cursor.execute(head + "id BETWEEN %s AND %s ORDER BY id",
+                           [stamp, reason, min(ids), max(ids)])  # fmt: skip
+        else:
+            for k in range(0, len(ids), 5000):
+                part = ids[k : k + 5000]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(head + f"id IN ({marks}) ORDER BY id", [stamp, reason, *part])
 
 
 def insert_new_rows(
@@ -186,10 +220,7 @@ def insert_new_rows(
                 row[name] = now
     insert_rows(model, rows)
     if history_reason is not None:
-        historical = model.history.model
-        take = (lambda: pool.take(historical)) if pool else None
-        records = history_rows(model, rows, now=now, reason=history_reason, ids=take)
-        insert_rows(historical, records)
+        copy_history(model, ids, now=now, reason=history_reason)
     return ids
 
 

@@ -274,6 +274,13 @@ def evidence_upload_to(instance: models.Model, filename: str) -> str:
     return f"evidence/{instance._meta.model_name}/{today:%Y/%m}/{filename}"
 
 
+def recorded_by_index(prefix: str) -> models.Index:
+    """`recorded_by` indexed where set (what an import records has nobody)."""
+    return models.Index(
+        fields=["recorded_by"], condition=Q(recorded_by__isnull=False), name=f"{prefix}_recorded_by"
+    )
+
+
 class RecordedRow(models.Model):
     """What every history row carries: a note, evidence, where it came from (an import
     says "导入自 X.xlsx"), who recorded it and when."""
@@ -288,6 +295,7 @@ class RecordedRow(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # indexed where set (recorded_by_index): imports record nobody
     )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
@@ -323,6 +331,7 @@ class StageEntry(RecordedRow):
         blank=True,
         on_delete=models.PROTECT,
         related_name="corrections",
+        db_index=False,  # indexed where set: few entries correct another
     )
     in_effect = models.BooleanField(_("有效"), default=True)
     # Derived: the effective date of the next entry in effect (None for the latest), so the
@@ -346,6 +355,12 @@ class StageEntry(RecordedRow):
                 name="stage_entry_span",
                 condition=Q(in_effect=True),
             ),
+            models.Index(
+                fields=["corrects"],
+                condition=Q(corrects__isnull=False),
+                name="stage_entry_corrects",
+            ),
+            recorded_by_index("stage_entry"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -387,7 +402,10 @@ class CapitalArrival(RecordedRow):
         verbose_name = _("到资记录")
         verbose_name_plural = _("到资记录")
         ordering = ["arrived_on", "id"]
-        indexes = [models.Index(fields=["arrived_on", "project"], name="arrival_period")]
+        indexes = [
+            models.Index(fields=["arrived_on", "project"], name="arrival_period"),
+            recorded_by_index("arrival"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0),
