@@ -150,10 +150,12 @@ class RowChecker:
         form._errors, form.cleaned_data = ErrorDict(renderer=form.renderer), {}
         cleaned = form.cleaned_data
         # Form._clean_fields
+        memo = self.memo
         for name, field, read, prefixed, row_method in self.form_steps:
             raw = read(data, files, prefixed)
             try:
-                cleaned[name] = once((name, raw), field.clean, raw)
+                hit = memo.get((name, raw)) if raw.__hash__ is not None else None
+                cleaned[name] = hit[1] if hit and hit[0] else once((name, raw), field.clean, raw)
                 if row_method is not None:
                     cleaned[name] = row_method()
             except ValidationError as exc:
@@ -336,14 +338,19 @@ class Draft:
 
 def draft_project(parsed: Any, cleaned: dict[str, Any], source: str) -> Draft:
     """The draft of a new project from a parsed row and its cleaned form data."""
-    row = new_row(Project)
+    defaults = new_row(Project)
+    row: dict[str, Any] = {}  # only what differs from the defaults (see create_projects)
     for name in WRITTEN:
-        if name in cleaned:
-            value = cleaned[name]
-            if name in FOREIGN:
-                row[FOREIGN[name]] = getattr(value, "pk", value)
-            else:
-                row[name] = value
+        if name not in cleaned:
+            continue
+        value = cleaned[name]
+        column = FOREIGN.get(name, name)
+        if name in FOREIGN:
+            value = getattr(value, "pk", value)
+        default = defaults[column]
+        if value is default or (value == default and type(value) is type(default)):
+            continue
+        row[column] = value
     row["name"] = cleaned["name"].strip()
     row["normalized_name"] = normalize_project_name(cleaned["name"])
     entries = history_of(parsed.events, source)
@@ -354,9 +361,7 @@ def draft_project(parsed: Any, cleaned: dict[str, Any], source: str) -> Draft:
     rows = [(e["seq"], str(e["stage"]), str(e["sign_kind"]), e["effective_on"],
              until.get(id(e)), e["out_of_order"], e["note"]) for e in ordered]  # fmt: skip
     typed = (cleaned.get("investor_name") or "").strip()
-    defaults = new_row(Project)
-    changed = {k: v for k, v in row.items() if v is not defaults[k] and v != defaults[k]}
-    return Draft(changed, rows, entries[0]["effective_on"].year, typed)
+    return Draft(row, rows, entries[0]["effective_on"].year, typed)
 
 
 def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
