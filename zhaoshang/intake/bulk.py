@@ -225,7 +225,7 @@ def check_dates(events: list[tuple[dt.date, str, str]], today: dt.date) -> None:
 
 
 class Register:
-    """The companies a sheet names, looked up in the register once for the whole sheet
+    """The companies a chunk of a sheet names, looked up in the register at once
     (normalised name → key, the oldest live company winning, as `matching_name` does). A
     name not found there becomes a new company, with the row's credit code unless another
     company already holds it, the first time a row naming it is written; a company found
@@ -233,6 +233,7 @@ class Register:
 
     def __init__(self, names: Iterable[tuple[str, str]]) -> None:
         """`names`: (typed name, credit code) of every row that may add a project."""
+        names = list(names)
         wanted = {normalize_company_name(name) for name, _ in names if name}
         self.found: dict[str, int] = {}
         self.codes: dict[int, str | None] = {}

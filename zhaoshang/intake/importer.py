@@ -177,6 +177,7 @@ class SheetImporter:
         fields = set(self.layout.columns.values())
         self._column = {name: self.layout.column_of(name) for name in fields}  # asked per cell
         self.source = f"导入自 {self.file_name}"
+        self.workers: int | None = None  # None: settings.IMPORT_WORKERS
         self.report = ImportReport(sheet=self.sheet_name, layout=self.layout)
         # Lookups made once per import, not once per row.
         self._places: dict[str, tuple[Unit, str] | RowError] = {}
@@ -538,7 +539,7 @@ class SheetImporter:
         first, end = self.layout.header_row + 1, len(self.rows)
         size = settings.IMPORT_CHUNK
         spans = [(i, min(i + size, end)) for i in range(first, end, size)]
-        workers = settings.IMPORT_WORKERS
+        workers = settings.IMPORT_WORKERS if self.workers is None else self.workers
         if len(spans) < 2 or workers < 1 or "fork" not in mp.get_all_start_methods():
             for span in spans:
                 yield self.read_span(*span)
@@ -678,10 +679,15 @@ def import_projects(
     actor: Any = None,
     file_name: str | None = None,
     mapping: dict[int, str] | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Import a project sheet into `unit` (see the module docstring). `actor` is recorded on
-    the ImportRun as who ran it; history rows name the file, not the person."""
+    the ImportRun as who ran it; history rows name the file, not the person. `workers`:
+    processes reading a long sheet (default settings.IMPORT_WORKERS; 0 in a web server,
+    whose other threads a fork would not carry along)."""
     importer = SheetImporter(
         path=path, unit=unit, as_of=as_of, sheet=sheet, file_name=file_name, mapping=mapping
     )
+    if workers is not None:
+        importer.workers = workers
     return importer.run(dry_run=dry_run, all_or_nothing=all_or_nothing, actor=actor)

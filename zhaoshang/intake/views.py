@@ -86,6 +86,7 @@ def _run(job: dict[str, Any], *, dry_run: bool, actor: Any = None) -> Any:
         path=_upload_dir() / job["stored"], unit=job["unit"], as_of=job["as_of"],
         dry_run=dry_run, all_or_nothing=job["all_or_nothing"], actor=actor,
         file_name=job["file_name"], mapping=job.get("mapping"),
+        workers=0,  # no fork in a web server's process
     )  # fmt: skip
 
 
