@@ -381,7 +381,7 @@ def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
         row["id"] = pk = pool.take(Project)
         rows.append(row)
         for seq, stage, kind, day, until, flagged, note in draft.entries:
-            entry_rows.append({"id": pool.take(StageEntry), "project_id": pk, "seq": seq,
+            entry_rows.append({"project_id": pk, "seq": seq,  # the database numbers them
                                "stage": stage, "sign_kind": kind, "effective_on": day,
                                "action": EntryAction.MOVE.value, "corrects_id": None,
                                "in_effect": True, "valid_until": until, "out_of_order": flagged,

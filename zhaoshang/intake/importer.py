@@ -50,7 +50,7 @@ from zhaoshang.lib.uscc import uscc_error
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.bulk import IdPool
 from zhaoshang.projects.forms import ProjectForm, form_errors, project_form_data
-from zhaoshang.projects.models import Channel, IndustryChain, Project, StageEntry
+from zhaoshang.projects.models import Channel, IndustryChain, Project
 from zhaoshang.projects.services import (
     EDITABLE_FIELDS,
     code_prefix_for,
@@ -592,8 +592,7 @@ class SheetImporter:
             return
         register = Register([(d.investor, p.credit_code) for p, d in new])
         pool = IdPool({
-            Project: len(new), StageEntry: sum(len(d.entries) for _, d in new),
-            Company: register.missing,
+            Project: len(new), Company: register.missing,
         })  # fmt: skip
         batch = Batch(self.source, timezone.now(), pool, register, codes)
         pks = create_projects(new, batch)
