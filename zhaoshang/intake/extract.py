@@ -228,6 +228,22 @@ class Extraction:
         }
 
 
+_KIND_OF: dict[str, str] = {}
+for _word, _what in KINDS:
+    _KIND_OF.setdefault(_word, _what)
+_KINDS_REVERSED = re.compile(
+    "|".join(re.escape(w[::-1]) for w in sorted(_KIND_OF, key=len, reverse=True))
+)
+_STAGE_OF: dict[str, str] = {}
+for _word, _what in STAGE_WORDS:
+    _STAGE_OF.setdefault(_word, _what)
+# At every position, the first listed stage word starting there (a lookahead finds them all,
+# overlapping ones included).
+_STAGE_STARTS = re.compile(
+    "(?=(" + "|".join(re.escape(w) for w in dict.fromkeys(w for w, _ in STAGE_WORDS)) + "))"
+)
+
+
 def number(text: str) -> Decimal | None:
     try:
         return Decimal(text)
@@ -253,15 +269,10 @@ def _plain(value: Decimal | None) -> str | None:
 def _kind(before: str) -> str:
     """What the amount is, from the words before it in its clause: the keyword that ends
     nearest to it, the longest of those ("年度计划投资" over "投资")."""
-    best, best_end, best_len = "unknown", -1, 0
-    for word, kind in KINDS:
-        pos = before.rfind(word)
-        if pos < 0:
-            continue
-        end = pos + len(word)
-        if end > best_end or (end == best_end and len(word) > best_len):
-            best, best_end, best_len = kind, end, len(word)
-    return best
+    # One search of the reversed text: its first match is the keyword ending last, and the
+    # alternation (longest first) picks the longest of those ending there.
+    found = _KINDS_REVERSED.search(before[::-1])
+    return _KIND_OF[found.group(0)[::-1]] if found else "unknown"
 
 
 def amounts(sentence: str) -> list[Money]:
@@ -328,12 +339,11 @@ def _is_target(text: str) -> bool:
 
 
 def _stage(text: str) -> str | None:
-    best, at = None, -1
-    for word, stage in STAGE_WORDS:
-        pos = text.rfind(word)
-        if pos > at:
-            best, at = stage, pos
-    return best
+    """The stage word that starts last in `text` (the first listed of those starting there)."""
+    last = None
+    for last in _STAGE_STARTS.finditer(text):  # noqa: B007 — the last match is wanted
+        pass
+    return _STAGE_OF[last.group(1)] if last else None
 
 
 NOT_A_NAME = re.compile(
