@@ -277,6 +277,8 @@ def _kind(before: str) -> str:
 
 def amounts(sentence: str) -> list[Money]:
     """Every money amount in a sentence, with what it is."""
+    if "亿" not in sentence and "万" not in sentence:
+        return []  # every unit holds one of them: most sentences end here
     found = []
     for m in AMOUNT.finditer(sentence):
         unit = m.group("unit")
@@ -450,6 +452,8 @@ def _aggregates(
     sentence: str, moneys: list[Money], scope: str | None, has_names: bool, used: set[int]
 ) -> list[Aggregate]:
     """Counts of projects with the amount that follows them in the same clause or the next."""
+    if not moneys and not any(c in sentence for c in "个项家"):
+        return []  # neither a count nor an amount
     out: list[Aggregate] = []
     hits: list[tuple[int, int, str, int | None]] = []
     for m in AGG_AFTER.finditer(sentence):
