@@ -4,10 +4,12 @@ Row by row through the services a sheet of 100,000 projects would take half an h
 thirty queries a row). Here every new row still passes the page's ProjectForm and the
 services' date rules, and gets exactly what `project_create` and `project_move_to_stage`
 would have written — the same public codes, stage history (seq, spans, out-of-order flags),
-derived columns and change-history rows — but the form is bound once and rebound per row
-with its choice fields answered from lookups loaded once, and the rows are written with
-bulk inserts (as the demo loader does). Rows that update a recorded project still go
-through the services one by one: they are the few."""
+derived columns and change-history rows — but the form's answers for a cell value are
+worked out once (`RowChecker`), a row's project is drafted where it was checked (a worker
+process for a long sheet: `draft_project`), and the importing process only numbers the
+drafts (keys, codes, companies: `create_projects`) and writes them in bulk (as the demo
+loader does). Rows that update a recorded project still go through the services one by
+one: they are the few."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 Each row is read with the parsers of `intake.values`, validated by the same ProjectForm
 as the page and the API, matched against the sheet's earlier rows and the projects
-already recorded, and written through the project services: its dates become the
+already recorded, and written as the project services write (new projects in bulk, see
+bulk.py; updates through the services themselves): its dates become the
 effective dates of its history, attributed to the import ("导入自 X.xlsx"), not to the
 person who ran it. The whole import is one transaction; a bad row is rejected with its
 row number (as Excel shows it), field and reason, and the good rows are imported — or
