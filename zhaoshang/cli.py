@@ -25,6 +25,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 EXIT_USAGE = 2
 
@@ -170,18 +171,13 @@ def cmd_import_projects(args: argparse.Namespace) -> None:
         )  # fmt: skip
     except (SheetError, ValueError) as exc:
         raise CliError(str(exc)) from None
-    if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    if _printed(
+        report,
+        args,
+        f"新增{report.created}个,更新{report.updated}个,未变"
+        f"{report.unchanged}个,拒绝{len(report.rejected)}行,重复{len(report.duplicates)}行",
+    ):
         return
-    verb = (
-        "试导入(未写入)" if args.dry_run else ("已导入" if report.written else "未导入(有错误行)")
-    )
-    print(
-        f"{verb}:新增{report.created}个,更新{report.updated}个,未变{report.unchanged}个,"
-        f"拒绝{len(report.rejected)}行,重复{len(report.duplicates)}行"
-    )
-    for r in report.rejected:
-        print(f"  第{r['row']}行 {r['field']}:{r['reason']}")
     if report.total_row_check and not report.total_row_check["matches"]:
         check = report.total_row_check
         stated, summed = check["stated_wan"], check["sum_wan"]
@@ -206,17 +202,26 @@ def cmd_import_contacts(args: argparse.Namespace) -> None:
         )  # fmt: skip
     except (SheetError, ValueError) as exc:
         raise CliError(str(exc)) from None
+    _printed(
+        report,
+        args,
+        f"新增对接记录{report.created}条,已有{report.unchanged}条,拒绝{len(report.rejected)}行",
+    )
+
+
+def _printed(report: Any, args: argparse.Namespace, summary: str) -> bool:
+    """An import's report: as JSON with --json (True: nothing more to print), else what
+    happened, `summary` and each rejected row."""
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
-        return
+        return True
     verb = (
         "试导入(未写入)" if args.dry_run else ("已导入" if report.written else "未导入(有错误行)")
     )
-    print(
-        f"{verb}:新增对接记录{report.created}条,已有{report.unchanged}条,拒绝{len(report.rejected)}行"
-    )
+    print(f"{verb}:{summary}")
     for r in report.rejected:
         print(f"  第{r['row']}行 {r['field']}:{r['reason']}")
+    return False
 
 
 def cmd_import_targets(args: argparse.Namespace) -> None:

@@ -276,9 +276,9 @@ class Register:
         self.found[norm], self.codes[row["id"]] = row["id"], code
         return int(row["id"])
 
-    def write(self, *, now: dt.datetime, source: str, pool: IdPool) -> None:
+    def write(self, *, now: dt.datetime, source: str) -> None:
         """Insert the new companies named so far."""
-        insert_new_rows(Company, self.new, now=now, history_reason=source, pool=pool)
+        insert_new_rows(Company, self.new, now=now, history_reason=source)
         self.new = []
 
     def save(self) -> None:
@@ -389,7 +389,7 @@ def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
                                "in_effect": True, "valid_until": until, "out_of_order": flagged,
                                "note": note, "evidence": "", "source": source,
                                "recorded_by_id": None, "recorded_at": now})  # fmt: skip
-    batch.register.write(now=now, source=source, pool=pool)
-    pks = insert_new_rows(Project, rows, now=now, history_reason=source, pool=pool)
+    batch.register.write(now=now, source=source)
+    pks = insert_new_rows(Project, rows, now=now, history_reason=source)
     insert_rows(StageEntry, entry_rows)
     return pks

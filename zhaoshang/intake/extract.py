@@ -228,15 +228,11 @@ class Extraction:
         }
 
 
-_KIND_OF: dict[str, str] = {}
-for _word, _what in KINDS:
-    _KIND_OF.setdefault(_word, _what)
+_KIND_OF = dict(reversed(KINDS))  # a word listed twice: the first listing wins
 _KINDS_REVERSED = re.compile(
     "|".join(re.escape(w[::-1]) for w in sorted(_KIND_OF, key=len, reverse=True))
 )
-_STAGE_OF: dict[str, str] = {}
-for _word, _what in STAGE_WORDS:
-    _STAGE_OF.setdefault(_word, _what)
+_STAGE_OF = dict(reversed(STAGE_WORDS))
 # At every position, the first listed stage word starting there (a lookahead finds them all,
 # overlapping ones included).
 _STAGE_STARTS = re.compile(

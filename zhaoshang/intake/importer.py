@@ -184,6 +184,7 @@ class SheetImporter:
         self._places: dict[str, tuple[Unit, str] | RowError] = {}
         self._lists: dict[tuple[str, str], Any] = {}
         self._units: dict[str, Unit | None] = {}
+        self._in_scope: set[int] | None = None  # the city's unit keys, read once
 
     # ── reading one row ─────────────────────────────────────────────────────────
     def cell(self, row: list[object], name: str) -> object:
@@ -340,7 +341,9 @@ class SheetImporter:
         name, in a few queries for the whole sheet."""
         # By name (or code) alone, then the city's in Python: with the scope in the query the
         # database may walk every project of the city instead of the name index.
-        in_scope = set(self.scope.values_list("id", flat=True))
+        if self._in_scope is None:
+            self._in_scope = set(self.scope.values_list("id", flat=True))
+        in_scope = self._in_scope
         names = sorted({p.key[0] for p in parsed_rows})
         codes = sorted({p.code for p in parsed_rows if p.code})
         self._by_name: dict[str, list[Project]] = {}

@@ -2,8 +2,9 @@
 (the demo city, a sheet import's new projects).
 
 Django's bulk_create spends most of its time compiling values field by field, and on
-SQLite it may bind only 999 parameters a statement (some twenty projects); executemany of
-prepared tuples (COPY on PostgreSQL) is an order of magnitude faster. What is inserted is
+SQLite it may bind only 999 parameters a statement (some twenty projects); rows prepared
+column by column and sent many to a statement (COPY on PostgreSQL) are an order of
+magnitude faster. What is inserted is
 exactly the rows the services write, built by the callers; this module only moves them to
 the database:
 
@@ -89,8 +90,7 @@ def _statement(model: Any, rows: list[dict[str, Any]]) -> Statement:
 
 
 # Rows per INSERT on SQLite: as many as ~30,000 parameters allow (the default limit is
-# 32,766). One statement of many rows, rather than executemany's one step per row, does
-# its work in one call outside the GIL instead of taking the GIL back after every row.
+# 32,766), at most 1,000: one statement of many rows costs less than one step per row.
 SQLITE_PARAMETERS = 30_000
 
 
@@ -149,8 +149,8 @@ def reserve_ids(model: Any, count: int) -> list[int]:
 
 
 class IdPool:
-    """Keys reserved once for an operation that does not know yet how many rows of each
-    model it will write (at most `counts[model]`), handed out in order."""
+    """Keys reserved at once for rows built one by one (at most `counts[model]` of each
+    model), handed out in order."""
 
     def __init__(self, counts: dict[Any, int]) -> None:
         self._ids = {model: iter(reserve_ids(model, n)) for model, n in counts.items()}
@@ -202,15 +202,14 @@ def copy_history(model: Any, ids: list[int], *, now: dt.datetime, reason: str) -
 
 
 def insert_new_rows(
-    model: Any, rows: list[dict[str, Any]], *, now: dt.datetime, history_reason: str | None,
-    pool: IdPool | None = None,
-) -> list[int]:  # fmt: skip
+    model: Any, rows: list[dict[str, Any]], *, now: dt.datetime, history_reason: str | None
+) -> list[int]:
     """Insert new rows of a model (as dicts: for a hundred thousand rows building model
-    instances alone takes seconds) with the keys they carry in "id" or keys reserved for
-    them (from `pool` when given), and unless `history_reason` is None the creation row of
-    their change history. Returns the keys in row order."""
+    instances alone takes seconds) with the keys they carry in "id" (an import's, taken
+    from an `IdPool`) or keys reserved for them here, and unless `history_reason` is None
+    the creation row of their change history. Returns the keys in row order."""
     missing = [row for row in rows if row.get("id") is None]  # keys not given by the caller
-    fresh = [pool.take(model) for _ in missing] if pool else reserve_ids(model, len(missing))
+    fresh = reserve_ids(model, len(missing))
     for row, pk in zip(missing, fresh, strict=True):
         row["id"] = pk
     ids = [row["id"] for row in rows]
