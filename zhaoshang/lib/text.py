@@ -46,6 +46,18 @@ _FULL_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULL_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 
 
+# Cheap searches for what each rewrite needs to find: most texts hold no URL, no spam, no
+# pinyin, no full-width digit, and scanning for a literal is many times faster than trying a
+# pattern that starts with a lookbehind or optional groups at every character (a third of
+# the extractor's time went here). Each hint is implied by any match of its pattern.
+_URL_HINT = re.compile(r"\.(?:com|cc|net|org|top|vip|xyz|info)", re.I)
+_GAMBLING_HINT = re.compile(r"娱乐|博彩|棋牌|彩票|赌场")
+_GLUED_HINT = re.compile(r"[A-Za-z]\d{3}")
+_TONE_HINT = re.compile(f"[{TONE_MARKS}]")  # pinyin without a tone mark is left as it is
+_FULL_WIDTH_HINT = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+_DECIMAL_HINT = re.compile(r"\d[。．]\d")
+
+
 @cache
 def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
@@ -66,13 +78,22 @@ def _repair_run(match: re.Match[str]) -> str:
 def clean_text(text: str) -> str:
     text = _HIDDEN.sub("", text)
     text = html.unescape(_TAG.sub("", text))
-    text = _BANNER.sub("", _GAMBLING.sub("", _URL.sub("", text)))
-    text = _GLUED_CODE.sub("", text)
-    text = _PINYIN.sub(_strip_pinyin, text)
+    if _URL_HINT.search(text):
+        text = _URL.sub("", text)
+    if _GAMBLING_HINT.search(text):
+        text = _GAMBLING.sub("", text)
+    if "◆" in text:
+        text = _BANNER.sub("", text)
+    if _GLUED_HINT.search(text):
+        text = _GLUED_CODE.sub("", text)
+    if _TONE_HINT.search(text):
+        text = _PINYIN.sub(_strip_pinyin, text)
     text = _converter().convert(text)
-    text = text.translate(_FULL_WIDTH)
-    text = _DECIMAL_POINT.sub(".", text)
+    if _FULL_WIDTH_HINT.search(text):
+        text = text.translate(_FULL_WIDTH)
+    if _DECIMAL_HINT.search(text):
+        text = _DECIMAL_POINT.sub(".", text)
     text = _RUN.sub(_repair_run, text)
     text = _BEFORE_STOP.sub("", text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
+    lines = (line.strip() for line in _SPACES.sub(" ", text).splitlines())
     return "\n".join(line for line in lines if line)
