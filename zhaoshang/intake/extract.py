@@ -23,6 +23,7 @@ What the rules keep apart (the traps of real briefings):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -241,10 +242,11 @@ _STAGE_STARTS = re.compile(
 
 
 def number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        pass
+    if text[:1] not in CN_DIGITS:  # a raised InvalidOperation costs more than this test
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            pass
     try:
         return Decimal(str(cn2an.cn2an(text, "smart")))
     except (ValueError, KeyError, TypeError):
@@ -262,6 +264,33 @@ def _plain(value: Decimal | None) -> str | None:
     return text
 
 
+class _Marks:
+    """Where the punctuation `chars` (a character class) stands in a sentence, to find the
+    clause around a position by bisection (the rules ask it for every amount and count)."""
+
+    __slots__ = ("at", "length")
+
+    def __init__(self, sentence: str, chars: re.Pattern[str]) -> None:
+        self.at = [m.start() for m in chars.finditer(sentence)]
+        self.length = len(sentence)
+
+    def before(self, pos: int) -> int:
+        """The last mark before `pos`, or -1."""
+        k = bisect_left(self.at, pos)
+        return self.at[k - 1] if k else -1
+
+    def after(self, pos: int) -> int:
+        """The first mark at or after `pos`, or the sentence's length."""
+        k = bisect_left(self.at, pos)
+        return self.at[k] if k < len(self.at) else self.length
+
+
+CLAUSE_MARKS = re.compile("[,，;；]")
+MONEY_CLAUSE = re.compile(r"投资|资金|金额|到资|外资|总额|签约|资本|贷款")
+LONG_NUMBER_END = re.compile(r"\d{5,}$")
+CONVERTED_END = re.compile(r"(?:折合|约合|相当于|合)$")
+
+
 def _kind(before: str) -> str:
     """What the amount is, from the words before it in its clause: the keyword that ends
     nearest to it, the longest of those ("年度计划投资" over "投资")."""
@@ -276,6 +305,7 @@ def amounts(sentence: str) -> list[Money]:
     if "亿" not in sentence and "万" not in sentence:
         return []  # every unit holds one of them: most sentences end here
     found = []
+    marks: _Marks | None = None
     for m in AMOUNT.finditer(sentence):
         unit = m.group("unit")
         after = sentence[m.end() : m.end() + 4]
@@ -285,15 +315,13 @@ def amounts(sentence: str) -> list[Money]:
         if bare and after[:1] == "元":
             unit += "元"
         before = sentence[max(0, m.start() - 12) : m.start()]
-        clause_start = max(sentence.rfind(c, 0, m.start()) for c in ",，;；")
-        clause_before = sentence[clause_start + 1 : m.start()]
-        if bare and not re.search(
-            r"投资|资金|金额|到资|外资|总额|签约|资本|贷款", before + clause_before
-        ):
+        marks = marks or _Marks(sentence, CLAUSE_MARKS)
+        clause_before = sentence[marks.before(m.start()) + 1 : m.start()]
+        if bare and not MONEY_CLAUSE.search(before + clause_before):
             continue  # "30万吨", "7500余家": a bare 万/亿 is money only in a money clause
-        if before.endswith("第") or re.search(r"\d{5,}$", before):
+        if before.endswith("第") or LONG_NUMBER_END.search(before):
             continue
-        if re.search(r"(?:折合|约合|相当于|合)$", before):
+        if CONVERTED_END.search(before):
             continue  # "67.4亿元人民币(折合9.36亿美元)": the same figure in another currency
         value = number(m.group("low"))
         if value is None:
@@ -324,16 +352,20 @@ def amounts(sentence: str) -> list[Money]:
     return found
 
 
-def _clause_span(sentence: str, start: int, end: int) -> str:
+def _clause_span(sentence: str, marks: _Marks, start: int, end: int) -> str:
     """The clause(s) from the one holding `start` to the one holding `end`, with what
-    brackets them ("完成年度目标任务(签约总投资320亿元)")."""
-    left = max(sentence.rfind(c, 0, start) for c in ",，;；。")
-    rights = [i for i in (sentence.find(c, end) for c in ",，;；。") if i != -1]
-    return sentence[left + 1 : min(rights) if rights else len(sentence)]
+    brackets them ("完成年度目标任务(签约总投资320亿元)"); `marks`: SPAN_MARKS of the sentence."""
+    return sentence[marks.before(start) + 1 : marks.after(end)]
+
+
+SPAN_MARKS = re.compile("[,，;；。]")
+
+
+_TARGET = re.compile("|".join(TARGET_WORDS))
 
 
 def _is_target(text: str) -> bool:
-    return any(w in text for w in TARGET_WORDS)
+    return _TARGET.search(text) is not None
 
 
 def _stage(text: str) -> str | None:
@@ -354,11 +386,15 @@ STEM_NOT_A_NAME = re.compile(
 )
 LEAD_WORD = re.compile(NAME_LEADS.pattern.removeprefix(".*"))
 AGENCY = re.compile(r"(?:招商服务中心|促进中心|服务中心|政务|管委会|指挥部|办公室|招商局|商务局)$")
+# FOLLOW_REJECT and EXTEND are matched at a position (`.match(text, pos)`), so no "^".
 FOLLOW_REJECT = re.compile(
-    rf"^(?:推进会|推介会|招商会|签约会|发布会|对接会|观摩|建设和|招引|库|管理|服务|工作|资金|负责人|"
+    rf"(?:推进会|推介会|招商会|签约会|发布会|对接会|观摩|建设和|招引|库|管理|服务|工作|资金|负责人|"
     rf"单位|专班|清单|谋划|包装|看|储备|攻坚|需求|资源|({NUM})(?:个|项))"
 )
-EXTEND = re.compile(rf"^(?:[{CN_DIGITS}\d]+期(?:项目|工程)?|项目|工程|大楼|广场|园区|基地)+")
+OWN_PLACE = re.compile(r"^(?:我|本|该)(?:市|区|县|省|镇)")
+COUNTED = re.compile(rf"[{CN_DIGITS}\d]+(?:个|项|家|批|大|类|是|要)|\d")  # matched at the start
+SUFFIX_AT_END = re.compile(NAME_SUFFIX + "$")
+EXTEND = re.compile(rf"(?:[{CN_DIGITS}\d]+期(?:项目|工程)?|项目|工程|大楼|广场|园区|基地)+")
 
 
 def _clean_name(raw: str) -> str | None:
@@ -368,54 +404,55 @@ def _clean_name(raw: str) -> str | None:
     for lead in LEAD_WORD.finditer(name):
         if len(name) - lead.end() >= 4:
             cut = max(cut, lead.end())
-    name = re.sub(r"^(?:我|本|该)(?:市|区|县|省|镇)", "", name[cut:].lstrip('“”"、的了'))
+    name = OWN_PLACE.sub("", name[cut:].lstrip('“”"、的了'))
     if name.count("“") != name.count("”") or len(name) < 4 or GENERIC.match(name):
         return None
     if AGENCY.search(name) or name.startswith(("我", "本", "全", "该", "此")):
         return None
     if NOT_A_NAME.search(name):
         return None
-    if re.match(rf"^[{CN_DIGITS}\d]+(?:个|项|家|批|大|类|是|要)", name) or re.match(r"^\d", name):
+    if COUNTED.match(name):
         return None
-    stem = re.sub(NAME_SUFFIX + "$", "", name)
+    stem = SUFFIX_AT_END.sub("", name)
     if STEM_NOT_A_NAME.search(stem):
         return None
     return name
 
 
 def project_names(sentence: str) -> list[tuple[str, int, int]]:
-    """(name, start, end) of the project names in a sentence."""
+    """(name, start, end) of the project names in a sentence.
+
+    A name never holds the punctuation of SEGMENT_BREAK; nor do the patterns that find its
+    body, extend it or reject it, so they run on the whole sentence, each kept within the
+    segment of its name end by where it starts (`taken` is reset at each break)."""
     out = []
-    for segment_start, segment in _segments(sentence):
-        taken = 0
-        for m in NAME_END.finditer(segment):
-            if m.start() < taken:
-                continue
-            body = NAME_BODY.search(segment, taken, m.start())
-            if body is None:
-                continue
-            raw, stop = segment[body.start() : m.end()], m.end()
-            more = EXTEND.match(segment[stop:])
-            if more:  # "…产业园" + "二期项目"
-                raw, stop = raw + more.group(0), stop + more.end()
-            if FOLLOW_REJECT.match(segment[stop:]):
-                continue  # "项目推进会", "外资项目5个": not a project's name
-            name = _clean_name(raw)
-            if name:
-                taken = stop
-                end = segment_start + stop
-                out.append((name, end - len(name), end))
+    breaks = [brk.start() for brk in SEGMENT_BREAK.finditer(sentence)]
+    b = 0
+    taken = 0  # where the next name may start: after the last one, in the same segment
+    for m in NAME_END.finditer(sentence):
+        end_start = m.start()
+        while b < len(breaks) and breaks[b] < end_start:
+            taken = max(taken, breaks[b] + 1)
+            b += 1
+        if end_start < taken:
+            continue
+        body = NAME_BODY.search(sentence, taken, end_start)
+        if body is None:
+            continue
+        stop = m.end()
+        more = EXTEND.match(sentence, stop)
+        if more:  # "…产业园" + "二期项目"
+            stop = more.end()
+        if FOLLOW_REJECT.match(sentence, stop):
+            continue  # "项目推进会", "外资项目5个": not a project's name
+        name = _clean_name(sentence[body.start() : stop])
+        if name:
+            taken = stop
+            out.append((name, stop - len(name), stop))
     return out
 
 
-def _segments(sentence: str) -> list[tuple[int, str]]:
-    """The sentence cut at punctuation that can never be inside a name."""
-    out, start = [], 0
-    for m in re.finditer(r"[,，;；:：、。!?！？]", sentence):
-        out.append((start, sentence[start : m.start()]))
-        start = m.end()
-    out.append((start, sentence[start:]))
-    return out
+SEGMENT_BREAK = re.compile("[，,;；:：、。!?！？]")  # what can never be inside a name
 
 
 def _dateline_place(text: str) -> str | None:
@@ -442,14 +479,19 @@ AGG_AFTER = re.compile(rf"(?:项目|线索|外商投资企业|外资企业)(?:�
 AGG_WHAT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()（）]{0,30}$")
 AGG_BEFORE = re.compile(rf"(?P<count>{NUM})(?:个|项)(?P<what>[\u4e00-\u9fff]{{0,8}}?项目)")
 AGG_VERB = re.compile(r"[\u4e00-\u9fff]{0,10}$")
+AGG_LEAD = re.compile(
+    r".*(?:的|中|全市|全区|全县|累计|共|今年|已|其中|并|新增|还|该县|该市|该区|我市|我区|我县)"
+)
+AGG_VERB_LEAD = re.compile(r".*(?:共|了|与|累计|此次|本次|现场|还|等)")
+FIGURE_START = re.compile(r"^.*?(?=实际|到位|利用|使用|合同|年度|累计|完成|签约|协议|总投资)")
 
 
 def _aggregates(
     sentence: str, moneys: list[Money], scope: str | None, has_names: bool, used: set[int]
 ) -> list[Aggregate]:
     """Counts of projects with the amount that follows them in the same clause or the next."""
-    if not moneys and not any(c in sentence for c in "个项家"):
-        return []  # neither a count nor an amount
+    if not moneys and not COUNT.search(sentence):
+        return []  # neither a count (each rule below needs one) nor an amount
     out: list[Aggregate] = []
     hits: list[tuple[int, int, str, int | None]] = []
     for m in AGG_AFTER.finditer(sentence):
@@ -457,10 +499,7 @@ def _aggregates(
         head = AGG_WHAT.search(sentence, max(0, m.start() - 30), m.start())
         start_at = head.start() if head else m.start()
         what = sentence[start_at : m.start("count")].removesuffix("共")
-        lead = re.match(
-            r".*(?:的|中|全市|全区|全县|累计|共|今年|已|其中|并|新增|还|该县|该市|该区|我市|我区|我县)",
-            what,
-        )
+        lead = AGG_LEAD.match(what)
         if lead and lead.end() < len(what) - 2:
             what = what[lead.end() :]
         hits.append((start_at, m.end(), what, _int(count)))
@@ -470,9 +509,10 @@ def _aggregates(
         count = number(m.group("count"))
         lead = AGG_VERB.search(sentence, max(0, m.start() - 10), m.start())
         verb = lead.group(0) if lead else ""
-        verb = re.sub(r".*(?:共|了|与|累计|此次|本次|现场|还|等)", "", verb)
+        verb = AGG_VERB_LEAD.sub("", verb)
         hits.append((m.start("count"), m.end(), f"{verb}{m.group('what')}", _int(count)))
     hits.sort()
+    spans = _Marks(sentence, SPAN_MARKS)
     for i, (start, end, what, n) in enumerate(hits):
         nxt = hits[i + 1][0] if i + 1 < len(hits) else len(sentence)
         threshold = next(
@@ -495,7 +535,7 @@ def _aggregates(
         label = what
         if threshold is not None and not label.startswith(threshold.unit[:1]):
             label = f"{sentence[max(0, threshold.start - 4) : threshold.end]}{what}"
-        if _is_target(_clause_span(sentence, start, money.end if money else end)):
+        if _is_target(_clause_span(sentence, spans, start, money.end if money else end)):
             label += "(目标)"
         out.append(
             Aggregate(
@@ -510,6 +550,7 @@ def _aggregates(
         )
     # Amounts that are figures on their own (实际使用外资, 到位资金, 年度计划投资, a target's
     # 总投资…) with no count; in a sentence about named projects they are the projects'.
+    clauses: _Marks | None = None
     for j, mo in enumerate(moneys):
         if j in used or mo.threshold or mo.kind in ("other", "unknown"):
             continue
@@ -517,13 +558,10 @@ def _aggregates(
             continue
         if any(a.amount_value == _plain(mo.value) and a.amount_unit == mo.unit for a in out):
             continue
-        clause_start = max(sentence.rfind(c, 0, mo.start) for c in ",，;；")
-        what = sentence[clause_start + 1 : mo.start].strip()
-        what = (
-            re.sub(r"^.*?(?=实际|到位|利用|使用|合同|年度|累计|完成|签约|协议|总投资)", "", what)
-            or what
-        )
-        if _is_target(_clause_span(sentence, mo.start, mo.end)):
+        clauses = clauses or _Marks(sentence, CLAUSE_MARKS)
+        what = sentence[clauses.before(mo.start) + 1 : mo.start].strip()
+        what = FIGURE_START.sub("", what) or what
+        if _is_target(_clause_span(sentence, spans, mo.start, mo.end)):
             what += "(目标)"
         out.append(
             Aggregate(
@@ -630,6 +668,9 @@ def _deduplicated(aggregates: list[Aggregate]) -> list[Aggregate]:
     return out
 
 
+BUILDS_END = re.compile(r"(?:建设|投资|打造|新建)$")
+
+
 def _projects(
     sentence: str,
     names: list[tuple[str, int, int]],
@@ -669,11 +710,8 @@ def _projects(
             before = [
                 mo
                 for mo in window
-                if (mo.end <= start and re.match(r"^的", sentence[mo.end : start]))
-                or (
-                    mo.end <= start
-                    and re.search(r"(?:建设|投资|打造|新建)$", sentence[mo.end : start])
-                )
+                if (mo.end <= start and sentence.startswith("的", mo.end))
+                or (mo.end <= start and BUILDS_END.search(sentence[mo.end : start]))
             ]
             after = [mo for mo in window if mo.start >= end]
             money = (before[-1] if before else None) or (after[0] if after else None)
@@ -713,8 +751,12 @@ def _projects(
         result.projects.append(candidate)
 
 
+HELD = re.compile(r"举行|举办|召开|开幕|隆重")
+EVENT_LEAD = re.compile(r"^.*(?:日|,|，|在|参加|出席|的|通过|举办|召开)")
+
+
 def _events(sentence: str, date: str | None, result: Extraction, para: int) -> None:
-    if not re.search(r"举行|举办|召开|开幕|隆重", sentence):
+    if not HELD.search(sentence):
         return
     for m in EVENT.finditer(sentence):
         name = m.group("name")
@@ -723,7 +765,7 @@ def _events(sentence: str, date: str | None, result: Extraction, para: int) -> N
         if opened != -1 and closed != -1 and sentence.rfind("”", 0, opened) < opened:
             name = sentence[opened + 1 : closed]  # a quoted title, whole
         else:
-            name = re.sub(r"^.*(?:日|,|，|在|参加|出席|的|通过|举办|召开)", "", name) or name
+            name = EVENT_LEAD.sub("", name) or name
         name = name.strip('“”" ')
         if len(name) < 4 or any(e.name == name for e in result.events):
             continue
