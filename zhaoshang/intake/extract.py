@@ -162,7 +162,7 @@ DATELINE = re.compile(r"^(?P<place>[\u4e00-\u9fff]{2,4}?)(?:新闻网讯|网讯|
 UNIT_NAMES = {"亿元人民币": "亿元", "亿": "亿元", "万": "万元"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Money:
     value: Decimal
     unit: str
@@ -174,7 +174,7 @@ class Money:
     threshold: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectCandidate:
     name: str
     amount_value: str | None = None
@@ -187,7 +187,7 @@ class ProjectCandidate:
     sentence: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Aggregate:
     what: str
     count: int | None
@@ -199,7 +199,7 @@ class Aggregate:
     para: int = -1
 
 
-@dataclass
+@dataclass(slots=True)
 class EventCandidate:
     name: str
     date: str | None = None
@@ -210,7 +210,7 @@ class EventCandidate:
     para: int = -1
 
 
-@dataclass
+@dataclass(slots=True)
 class Extraction:
     text: str
     projects: list[ProjectCandidate] = field(default_factory=list)
