@@ -115,9 +115,10 @@ except Exception as exc:  # dj-database-url raises several kinds; all mean a bad
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # A 64 MB page cache (the default is 2 MB): a big import's index pages stay in it.
+        # A 16 MB page cache (the default is 2 MB): a big import's index pages stay in it
+        # (64 MB was no faster for a 100,000-row sheet and held 48 MB more).
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA cache_size=-65536;",
+        "PRAGMA cache_size=-16384;",
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = ""  # in-memory for tests

@@ -80,6 +80,10 @@ class RowChecker:
     rule cannot be skipped silently. `test_bulk.py` checks that this agrees with
     `ProjectForm.is_valid()` row for row, errors and cleaned values alike."""
 
+    # Names and amounts are mostly distinct: remembering them all would hold every row of a
+    # long sheet; starting over when this many are held keeps the repeated values in reach.
+    MEMO_LIMIT = 20_000
+
     SMALL_CHOICES = ("unit", "region", "park", "responsible_unit", "chain", "kind", "channel")
 
     def __init__(self, scope: Any, fields: Iterable[str]) -> None:
@@ -141,6 +145,8 @@ class RowChecker:
                 hit = (True, clean(value))
             except ValidationError as exc:
                 hit = (False, exc)
+            if len(self.memo) >= self.MEMO_LIMIT:
+                self.memo.clear()
             self.memo[key] = hit
         if not hit[0]:
             raise hit[1]

@@ -467,7 +467,7 @@ class SheetImporter:
         report = self.report
         self._checker = RowChecker(self.scope, self.layout_fields())
         self._today = timezone.localdate()
-        amounts: list[Decimal] = []
+        summed = Decimal(0)  # the 总投资 of the rows so far, for a total row's check
         first_of: dict[tuple[str, str], tuple[int, int | Project]] = {}  # key → (row, pk|project)
         later: list[tuple[int, ParsedRow]] = []
         codes = CodeBook(code_prefix_for(self.unit))
@@ -475,14 +475,14 @@ class SheetImporter:
             rows: list[tuple[int, ParsedRow, Draft | None, tuple[str, str] | None]] = []
             for item in items:
                 if item[0] == "total":
-                    self._check_total(item[1], self.rows[item[1]], amounts)
+                    self._check_total(item[1], self.rows[item[1]], summed)
                 elif item[0] == "reject":
                     self._reject(item[1], item[2], item[3])
                 else:
                     _, index, parsed, draft, invalid, amount = item
                     rows.append((index, parsed, draft, invalid))
                     if amount is not None:
-                        amounts.append(Decimal(amount))
+                        summed += Decimal(amount)
                     if parsed.guessed_year:
                         report.guessed_years.append(parsed.row)
             self._chunk(rows, first_of, later, codes)
@@ -503,16 +503,16 @@ class SheetImporter:
             setattr(report, outcome, getattr(report, outcome) + 1)
         report.rejected.sort(key=lambda r: r["row"])
 
-    def read_span(self, start: int, end: int) -> list[tuple[Any, ...]]:
-        """Rows start..end-1 read: ("total", i) for a total row, ("reject", i, field,
-        reason) for a row that cannot be read, ("row", i, parsed, draft, invalid, amount)
-        for the others — `parsed` only what matching needs (`ParsedRow.slim`: results travel
-        between processes), `draft` the rows of the new project it would add if it passes
-        the form, else `invalid` (field, reason), and its 总投资 for the total row's check.
+    def read_span(self, start: int, rows: list[list[object]]) -> list[tuple[Any, ...]]:
+        """`rows`, the sheet's rows from `start` on, read: ("total", i) for a total row,
+        ("reject", i, field, reason) for a row that cannot be read, ("row", i, parsed,
+        draft, invalid, amount) for the others — `parsed` only what matching needs
+        (`ParsedRow.slim`: results travel between processes), `draft` the rows of the new
+        project it would add if it passes the form, else `invalid` (field, reason), and its
+        总投资 for the total row's check.
         No query here (a worker process runs it)."""
         items: list[tuple[Any, ...]] = []
-        for index in range(start, end):
-            row = self.rows[index]
+        for index, row in enumerate(rows, start):
             if all(fold(c) == "" for c in row):
                 continue
             name = fold(self.cell(row, "name"))
@@ -545,16 +545,20 @@ class SheetImporter:
         spans = [(i, min(i + size, end)) for i in range(first, end, size)]
         workers = settings.IMPORT_WORKERS if self.workers is None else self.workers
         if len(spans) < 2 or workers < 1 or "fork" not in mp.get_all_start_methods():
-            for span in spans:
-                yield self.read_span(*span)
+            for start, stop in spans:
+                yield self.read_span(start, self.rows[start:stop])
             return
         self._look_up_names()
         global _SERVING
         _SERVING = self
         try:
             with mp.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-                rest = pool.imap(_read_span, spans[1:])
-                yield self.read_span(*spans[0])  # the first here, while the workers start
+                # Each worker gets its rows sent, not read from the memory it shares with
+                # this process: touching a Python object writes its reference count, and
+                # the page holding it would be copied — the whole sheet again, by the end.
+                rest = pool.imap(_read_span, ((a, self.rows[a:b]) for a, b in spans[1:]))
+                first, stop = spans[0]
+                yield self.read_span(first, self.rows[first:stop])  # while the workers start
                 yield from rest
         finally:
             _SERVING = None
@@ -616,7 +620,7 @@ class SheetImporter:
             fields.add("region")
         return fields
 
-    def _check_total(self, index: int, row: list[object], amounts: list[Decimal]) -> None:
+    def _check_total(self, index: int, row: list[object], summed: Decimal) -> None:
         col = self.layout.column_of("total_investment")
         stated = None
         if col is not None:
@@ -627,11 +631,11 @@ class SheetImporter:
                 stated = parsed.wan if parsed else None
             except ValueError:
                 stated = None
-        matches = stated is None or stated == sum(amounts, Decimal(0))
+        matches = stated is None or stated == summed
         self.report.total_row_check = {
             "row": index + 1, "matches": matches,
             "stated_wan": None if stated is None else plain(stated),
-            "sum_wan": plain(sum(amounts, Decimal(0))),
+            "sum_wan": plain(summed),
         }  # fmt: skip
 
 
@@ -662,9 +666,9 @@ def _worker_start() -> None:
         conn.execute_wrappers.append(refuse)
 
 
-def _read_span(span: tuple[int, int]) -> list[tuple[Any, ...]]:
+def _read_span(part: tuple[int, list[list[object]]]) -> list[tuple[Any, ...]]:
     assert _SERVING is not None
-    return _SERVING.read_span(*span)
+    return _SERVING.read_span(*part)
 
 
 def text_of(value: object) -> str:

@@ -89,9 +89,12 @@ def _statement(model: Any, rows: list[dict[str, Any]]) -> Statement:
     return f"INSERT INTO {table} ({names}) VALUES ", shape, bound
 
 
-# Rows per INSERT on SQLite: as many as ~30,000 parameters allow (the default limit is
-# 32,766), at most 1,000: one statement of many rows costs less than one step per row.
-SQLITE_PARAMETERS = 30_000
+# Rows per INSERT on SQLite: one statement of many rows costs less than one step per row,
+# but Python's sqlite3 keeps the last 128 prepared statements of a connection, and a
+# statement's program grows with its rows (about 1 MB at 1,000 rows): with each chunk's
+# literals making its statements new, 1,000 rows held ~100 MB; 100 rows are as fast.
+SQLITE_ROWS = 100
+SQLITE_PARAMETERS = 30_000  # the default limit is 32,766
 
 
 def _execute(raw: Any, sql: str, shape: str, values: list[tuple[Any, ...]]) -> None:
@@ -104,7 +107,7 @@ def _execute(raw: Any, sql: str, shape: str, values: list[tuple[Any, ...]]) -> N
                 for value in values:
                     copy.write_row(value)
             return
-        per = min(1000, SQLITE_PARAMETERS // max(1, len(values[0]) if values else 1))
+        per = min(SQLITE_ROWS, SQLITE_PARAMETERS // max(1, len(values[0]) if values else 1))
         full = sql + ", ".join([shape] * per)
         for i in range(0, len(values), per):
             part = values[i : i + per]
