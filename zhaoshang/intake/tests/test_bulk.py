@@ -47,9 +47,12 @@ def _variants(units):
         yield {k: v for k, v in data.items() if v is not None}
 
 
-def test_row_checker_agrees_with_the_form_row_for_row(units):
+@pytest.mark.parametrize("memo_limit", [RowChecker.MEMO_LIMIT, 7])
+def test_row_checker_agrees_with_the_form_row_for_row(units, memo_limit):
+    """With a memo that starts over every 7 values too (a long sheet's distinct names)."""
     scope = Unit.objects.subtree(units.fuzhou)
     checker = RowChecker(scope, FIELDS)
+    checker.MEMO_LIMIT = memo_limit
     rows = list(_variants(units))
     assert len(rows) == 400
     seen = {"valid": 0, "invalid": 0}
@@ -68,6 +71,7 @@ def test_row_checker_agrees_with_the_form_row_for_row(units):
         seen["valid"] += 1
     # Both outcomes are exercised.
     assert seen["valid"] > 100 and seen["invalid"] > 300
+    assert len(checker.memo) <= memo_limit
 
 
 def test_row_checker_reports_the_model_rules_in_chinese(units):
