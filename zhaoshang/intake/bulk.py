@@ -39,7 +39,9 @@ from zhaoshang.projects.services import (
 )
 from zhaoshang.projects.stages import Stage
 
-BATCH = 2000
+# Names looked up per query (`__any_of`): a chunk's worth. On PostgreSQL each query may scan
+# the table (its statistics do not know the rows this import has added), so fewer is faster.
+BATCH = 5000
 
 
 class InvalidRow(Exception):
@@ -249,7 +251,7 @@ class Register:
         for i in range(0, len(keys), BATCH):
             rows = (
                 Company.objects.active()
-                .filter(normalized_name__in=keys[i : i + BATCH])
+                .filter(normalized_name__any_of=keys[i : i + BATCH])
                 .order_by("-pk")
                 .values_list("normalized_name", "pk", "credit_code")
             )
@@ -258,7 +260,7 @@ class Register:
         listed = sorted(credits)
         self.taken: set[str] = set()
         for i in range(0, len(listed), BATCH):
-            held = Company.objects.filter(credit_code__in=listed[i : i + BATCH])
+            held = Company.objects.filter(credit_code__any_of=listed[i : i + BATCH])
             self.taken.update(c for c in held.values_list("credit_code", flat=True) if c)
         self.missing = len(wanted - set(self.found))  # at most this many new companies
         self.new: list[dict[str, Any]] = []

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from zhaoshang.companies.models import Company
 from zhaoshang.intake.bulk import (
+    BATCH,
     Batch,
     CodeBook,
     Draft,
@@ -348,14 +349,14 @@ class SheetImporter:
         codes = sorted({p.code for p in parsed_rows if p.code})
         self._by_name: dict[str, list[Project]] = {}
         self._by_code: dict[str, Project] = {}
-        for i in range(0, len(names), 2000):
-            found = (Project.objects.filter(normalized_name__in=names[i : i + 2000])
+        for i in range(0, len(names), BATCH):
+            found = (Project.objects.filter(normalized_name__any_of=names[i : i + BATCH])
                      .select_related("investor").order_by("pk"))  # fmt: skip
             for project in found:
                 if project.unit_id in in_scope:
                     self._by_name.setdefault(project.normalized_name, []).append(project)
-        for i in range(0, len(codes), 2000):
-            for project in Project.objects.filter(code__in=codes[i : i + 2000]):
+        for i in range(0, len(codes), BATCH):
+            for project in Project.objects.filter(code__any_of=codes[i : i + BATCH]):
                 if project.unit_id in in_scope:
                     self._by_code[project.code] = project
 

@@ -6,3 +6,6 @@ class ProjectsConfig(AppConfig):
     name = "zhaoshang.projects"
     label = "projects"
     verbose_name = _("项目")
+
+    def ready(self) -> None:
+        from zhaoshang.projects import lookups  # noqa: F401 — registers `__any_of`
