@@ -11,6 +11,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import python_calamine
 
@@ -67,7 +68,7 @@ def read_rows(
         if sheet and "not found" in str(exc).lower():
             raise SheetError(f"工作簿中没有名为“{sheet}”的工作表") from None
         raise SheetError(f"无法读取工作簿(文件损坏、加密或格式不符):{exc}") from None
-    grid: list[list[object]] = rows  # calamine's own lists, filled in place (no copy)
+    grid = cast(list[list[object]], rows)  # calamine's own lists, filled in place (no copy)
     for (r0, c0), (r1, c1) in merged:
         value = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else ""
         for r in range(r0, min(r1 + 1, len(grid))):

@@ -133,7 +133,7 @@ SQLITE_ROWS = 100
 SQLITE_PARAMETERS = 30_000  # the default limit is 32,766
 
 
-def _execute(raw: Any, sql: str, shape: str, values: list[tuple[Any, ...]]) -> None:
+def _execute(raw: Any, sql: str, shape: str, values: list[Any]) -> None:
     """Run a statement from `_statement` on the DB-API connection `raw`."""
     cursor = raw.cursor()
     try:
