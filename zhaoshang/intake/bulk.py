@@ -82,9 +82,10 @@ class RowChecker:
     rule cannot be skipped silently. `test_bulk.py` checks that this agrees with
     `ProjectForm.is_valid()` row for row, errors and cleaned values alike."""
 
-    # Names and amounts are mostly distinct: remembering them all would hold every row of a
-    # long sheet; starting over when this many are held keeps the repeated values in reach.
-    MEMO_LIMIT = 20_000
+    # A field whose values are mostly distinct (names, amounts) is no longer remembered once
+    # it has shown this many: remembering every row's would hold the whole sheet, for no
+    # gain. Dates, places and stages stay well below it.
+    FIELD_MEMO_LIMIT = 4096
 
     SMALL_CHOICES = ("unit", "region", "park", "responsible_unit", "chain", "kind", "channel")
 
@@ -134,12 +135,18 @@ class RowChecker:
             (f.name, form.fields[f.name], f, partial(f.clean, model_instance=None))
             for f in self.model_fields
         ]
-        self.memo: dict[tuple[Any, ...], tuple[bool, Any]] = {}
+        # Per field (a form field's name, or ("model", name)): value → (ok, cleaned | error).
+        self.memo: dict[Any, dict[Any, tuple[bool, Any]]] = {}
+        self.unremembered: set[Any] = set()
 
-    def _once(self, key: tuple[Any, ...], clean: Callable[[Any], Any], value: Any) -> Any:
-        """clean(value), remembered by `key` (the error too); unhashable values are not."""
+    def _once(self, key: Any, clean: Callable[[Any], Any], value: Any) -> Any:
+        """clean(value), remembered per field `key` (the error too); unhashable values and
+        fields past FIELD_MEMO_LIMIT distinct values are not."""
+        if key in self.unremembered:
+            return clean(value)
+        memo = self.memo.setdefault(key, {})
         try:
-            hit = self.memo.get(key)
+            hit = memo.get(value)
         except TypeError:
             return clean(value)
         if hit is None:
@@ -147,9 +154,11 @@ class RowChecker:
                 hit = (True, clean(value))
             except ValidationError as exc:
                 hit = (False, exc)
-            if len(self.memo) >= self.MEMO_LIMIT:
-                self.memo.clear()
-            self.memo[key] = hit
+            if len(memo) < self.FIELD_MEMO_LIMIT:
+                memo[value] = hit
+            else:
+                self.unremembered.add(key)
+                del self.memo[key]
         if not hit[0]:
             raise hit[1]
         return hit[1]
@@ -160,12 +169,13 @@ class RowChecker:
         form._errors, form.cleaned_data = ErrorDict(renderer=form.renderer), {}
         cleaned = form.cleaned_data
         # Form._clean_fields
-        memo = self.memo
+        memos = self.memo
         for name, field, read, prefixed, row_method in self.form_steps:
             raw = read(data, files, prefixed)
             try:
-                hit = memo.get((name, raw)) if raw.__hash__ is not None else None
-                cleaned[name] = hit[1] if hit and hit[0] else once((name, raw), field.clean, raw)
+                memo = memos.get(name)
+                hit = memo.get(raw) if memo is not None and raw.__hash__ is not None else None
+                cleaned[name] = hit[1] if hit and hit[0] else once(name, field.clean, raw)
                 if row_method is not None:
                     cleaned[name] = row_method()
             except ValidationError as exc:
@@ -190,7 +200,7 @@ class RowChecker:
             if f.blank and value in f.empty_values:
                 continue
             try:
-                once(("model", name, value), clean, value)
+                once(("model", name), clean, value)
             except ValidationError as exc:
                 errors[name] = exc.error_list
         if errors:

@@ -47,12 +47,13 @@ def _variants(units):
         yield {k: v for k, v in data.items() if v is not None}
 
 
-@pytest.mark.parametrize("memo_limit", [RowChecker.MEMO_LIMIT, 7])
+@pytest.mark.parametrize("memo_limit", [RowChecker.FIELD_MEMO_LIMIT, 3])
 def test_row_checker_agrees_with_the_form_row_for_row(units, memo_limit):
-    """With a memo that starts over every 7 values too (a long sheet's distinct names)."""
+    """Also when fields with more than 3 distinct values are no longer remembered (as a
+    long sheet's names and amounts are)."""
     scope = Unit.objects.subtree(units.fuzhou)
     checker = RowChecker(scope, FIELDS)
-    checker.MEMO_LIMIT = memo_limit
+    checker.FIELD_MEMO_LIMIT = memo_limit
     rows = list(_variants(units))
     assert len(rows) == 400
     seen = {"valid": 0, "invalid": 0}
@@ -71,7 +72,8 @@ def test_row_checker_agrees_with_the_form_row_for_row(units, memo_limit):
         seen["valid"] += 1
     # Both outcomes are exercised.
     assert seen["valid"] > 100 and seen["invalid"] > 300
-    assert len(checker.memo) <= memo_limit
+    assert all(len(memo) <= memo_limit for memo in checker.memo.values())
+    assert ("name" in checker.unremembered) == (memo_limit == 3)
 
 
 def test_row_checker_reports_the_model_rules_in_chinese(units):
