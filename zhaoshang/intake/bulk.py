@@ -160,7 +160,9 @@ class RowChecker:
                 self.unremembered.add(key)
                 del self.memo[key]
         if not hit[0]:
-            raise hit[1]
+            # The remembered error raised afresh: raising the same object again would chain
+            # every earlier traceback (and its frames) onto it.
+            raise hit[1].with_traceback(None)
         return hit[1]
 
     def check(self, data: dict[str, Any]) -> dict[str, Any]:
