@@ -589,7 +589,7 @@ def extract(raw: str, *, unit_name: str | None = None) -> Extraction:
     for para, paragraph in enumerate(text.splitlines()):
         para_date = None
         for sentence in SENTENCE.findall(paragraph):
-            dm = DATE.search(sentence)
+            dm = DATE.search(sentence) if "月" in sentence else None  # every date has 月
             if dm:
                 para_date = dm.group(0)
             date = para_date or last_date
