@@ -39,8 +39,8 @@ from zhaoshang.projects.services import (
 )
 from zhaoshang.projects.stages import Stage
 
-# Names looked up per query (`__any_of`): a chunk's worth. On PostgreSQL each query may scan
-# the table (its statistics do not know the rows this import has added), so fewer is faster.
+# Names looked up per query (`__any_of`): a chunk's worth in one query (each costs a round
+# trip and, on PostgreSQL, a plan made without statistics of the rows the import has added).
 BATCH = 5000
 
 

@@ -1,7 +1,9 @@
 """`field__any_of=[...]`: a value among many, for the import's lookups of thousands of
 names at once. Django's `__in` binds one parameter per value, and psycopg (Django's
-client-side binding) splices thousands of them into the query text; on PostgreSQL this
-sends the list as one array (`= ANY(%s)`), which the planner reads from the same index.
+client-side binding) splices thousands of them into the query text. On PostgreSQL this
+sends the list as one array, joined as `IN (SELECT unnest(array))`: the planner then counts
+on a few rows and probes the index, where `= ANY('{…}')` with thousands of elements (and
+statistics that do not know the rows an import has just added) made it scan the table.
 Elsewhere (SQLite) it is `IN (…)`, as `__in` writes it."""
 
 from __future__ import annotations

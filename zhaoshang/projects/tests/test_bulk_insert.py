@@ -19,6 +19,7 @@ def test_awkward_values_survive_the_bulk_insert(units):
         "闽侯\n竹岐乡项目",
         "\\N",
         "约3亿元'项目",
+        '{马尾,"船政"}文旅项目',
     ]
     rows = []
     for i, name in enumerate(awkward):
@@ -40,3 +41,22 @@ def test_awkward_values_survive_the_bulk_insert(units):
         assert project.total_investment == (Decimal("30000.5") if i % 2 else None)
         assert project.total_investment_approx is bool(i % 2)
         assert project.history.get().history_change_reason == "导入自 测试.xlsx"
+
+
+def test_any_of_finds_names_a_sql_array_would_need_quoted(units):
+    """`__any_of` (one array on PostgreSQL) finds exactly the names asked, braces, quotes,
+    commas and backslashes included, and nothing for a name not recorded."""
+    now = timezone.now()
+    names = ['{马尾,"船政"}文旅项目', "福州\\滨海新城项目", "约3亿元'项目", "长乐区数字经济产业园"]
+    rows = []
+    for i, name in enumerate(names):
+        row = new_row(Project)
+        row.update(code=f"FZ-ANY-{i}", name=name, normalized_name=name, unit_id=units.fuzhou.pk,
+                   stage="lead", stage_on=dt.date(2022, 1, 27), entered_on=dt.date(2022, 1, 27),
+                   created_at=now, updated_at=now)  # fmt: skip
+        rows.append(row)
+    insert_new_rows(Project, rows, now=now, history_reason=None)
+    asked = [names[0], names[1], names[2], names[0], "马尾船政文旅项目"]
+    found = Project.objects.filter(normalized_name__any_of=asked)
+    assert sorted(found.values_list("name", flat=True)) == sorted(names[:3])
+    assert not Project.objects.filter(normalized_name__any_of=[]).exists()
