@@ -1,10 +1,11 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs,
-served from django-ninja's own static files: no outside asset)."""
+served from django-ninja's own static files: no outside asset; both for a signed-in user or
+a token holder only)."""
 
 from ninja import NinjaAPI
 
 from zhaoshang.api import errors, fieldwork, figures, projects, registers
-from zhaoshang.api.auth import AUTH
+from zhaoshang.api.auth import AUTH, signed_in
 
 api = NinjaAPI(
     title="招商项目管理 API",
@@ -13,6 +14,7 @@ api = NinjaAPI(
     "认证:`Authorization: Bearer <个人访问令牌>`。",
     auth=AUTH,
     urls_namespace="api-v1",
+    docs_decorator=signed_in,
 )
 errors.install(api)
 api.add_router("", projects.router)

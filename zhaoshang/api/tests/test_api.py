@@ -212,12 +212,22 @@ def test_figures_are_scoped(owner, outsider, project):
 
 
 def test_schema_and_docs_are_served_without_outside_assets(owner):
-    schema = Client().get("/api/v1/openapi.json")
-    assert schema.status_code == 200 and "/api/v1/projects/{code}" in schema.json()["paths"]
     client = Client()
     client.force_login(owner)
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200 and "/api/v1/projects/{code}" in schema.json()["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "swagger" in docs.lower() and "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_schema_and_docs_need_sign_in_or_a_token(owner):
+    anonymous = Client()
+    assert anonymous.get("/api/v1/openapi.json").status_code == 401
+    docs = anonymous.get("/api/v1/docs")
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/")
+    assert api(owner).get("/api/v1/openapi.json").status_code == 200
+    bad = Client(HTTP_AUTHORIZATION="Bearer zs_not-a-token")
+    assert bad.get("/api/v1/openapi.json").status_code == 401
 
 
 def test_token_create_prints_the_token_last(owner, capsys):
