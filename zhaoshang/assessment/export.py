@@ -21,7 +21,7 @@ def _r(value: str, places: str = "0.01") -> float:
 def ranking_xlsx(run: Run) -> bytes:
     indicators: list[dict[str, Any]] = run.inputs["scheme"]["indicators"]
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     sheet = book.add_worksheet("考评排名")
     title, head, cell = office_formats(book)
     num = book.add_format({"border": 1, "num_format": "0.00"})

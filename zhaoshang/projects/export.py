@@ -51,7 +51,8 @@ def title_lines(*, title: str, filler: str, as_of: date, note: str = "") -> list
 
 
 def projects_xlsx(projects: Iterable[Any], *, lines: list[str]) -> bytes:
-    """Amounts are numbers with their stored digits (Excel keeps 15 significant digits)."""
+    """Amounts are numbers with their stored digits (Excel keeps 15 significant digits);
+    texts are written as texts, never as formulas."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
     sheet = book.add_worksheet("项目清单")
@@ -82,6 +83,12 @@ def projects_xlsx(projects: Iterable[Any], *, lines: list[str]) -> bytes:
     return out.getvalue()
 
 
+# A CSV cell starting with one of these is a formula to Excel ("=HYPERLINK(…)" in a
+# project's name would run when the file is opened): such a text is written after a "'",
+# which the importer takes off again (`unescaped_text`), so the round trip still holds.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -89,6 +96,13 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if not isinstance(value, str):
         return plain(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def unescaped_text(value: object) -> object:
+    """A cell as written before `_cell` guarded it against formula injection."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
     return value
 
 

@@ -63,7 +63,7 @@ def write_table(book: Any, table: Table, date_line: str) -> None:
 
 def tables_xlsx(tables: list[Table], date_line: str) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     for table in tables:
         write_table(book, table, date_line)
     book.close()

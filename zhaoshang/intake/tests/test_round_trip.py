@@ -62,6 +62,9 @@ def ledger(units):
     c = make_project(
         unit=units.changle, name="榕城冷链物流园", amount="8000", entered_on=dt.date(2020, 1, 1)
     )
+    # A name Excel would take for a formula if the CSV export wrote it bare.
+    make_project(unit=units.changle, name="=HYPERLINK(\"http://x\")长乐项目", amount="1200",
+                 entered_on=dt.date(2021, 9, 1), region=units.changle)  # fmt: skip
     project_drop(project=c, effective_on=dt.date(2021, 1, 1), reason="企业投资计划调整", actor=None)
     return [a, b, c]
 
@@ -75,8 +78,10 @@ def test_export_then_import_changes_nothing(ledger, tmp_path, fmt, capsys):
     out = capsys.readouterr().out
     report = json.loads(out[out.index("{") :])
     assert report["rejected"] == [] and (report["created"], report["updated"]) == (0, 0)
-    assert report["unchanged"] == 3
+    assert report["unchanged"] == 4
     assert state() == before
+    if fmt == "csv":  # the formula is written as text
+        assert "'=HYPERLINK(" in path.read_text(encoding="utf-8-sig")
 
 
 def test_the_excel_export_reads_like_an_office_sheet(ledger, tmp_path):
