@@ -39,8 +39,8 @@ from zhaoshang.projects.services import (
 )
 from zhaoshang.projects.stages import Stage
 
-# Names looked up per query (`__any_of`): a chunk's worth in one query (each costs a round
-# trip and, on PostgreSQL, a plan made without statistics of the rows the import has added).
+# Names looked up per query (`__any_of`): at least a chunk's worth in one query (each costs a
+# round trip and, on PostgreSQL, a plan made without statistics of the rows the import added).
 BATCH = 5000
 
 
