@@ -51,7 +51,6 @@ from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.lib.uscc import uscc_error
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.bulk import IdPool
-from zhaoshang.projects.export import unescaped_text
 from zhaoshang.projects.forms import ProjectForm, form_errors, project_form_data
 from zhaoshang.projects.models import Channel, IndustryChain, Project
 from zhaoshang.projects.services import (
@@ -191,7 +190,7 @@ class SheetImporter:
     # ── reading one row ─────────────────────────────────────────────────────────
     def cell(self, row: list[object], name: str) -> object:
         col = self._column.get(name)
-        return unescaped_text(row[col]) if col is not None and col < len(row) else None
+        return row[col] if col is not None and col < len(row) else None
 
     def parse(self, index: int, row: list[object]) -> ParsedRow:
         excel_row = index + 1

@@ -15,6 +15,8 @@ from typing import cast
 
 import python_calamine
 
+from zhaoshang.projects.export import unescaped_text
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -87,4 +89,5 @@ def _read_csv(path: Path) -> list[list[object]]:
             continue
     else:
         raise SheetError("CSV 文件编码无法识别:请存为 UTF-8 或 GB18030")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    # A text our CSV export guarded against formula injection reads as it was written.
+    return [[unescaped_text(c) for c in row] for row in csv.reader(io.StringIO(text))]

@@ -4,9 +4,8 @@
 Django's bulk_create spends most of its time compiling values field by field, and on
 SQLite it may bind only 999 parameters a statement (some twenty projects); rows prepared
 column by column and sent many to a statement (COPY on PostgreSQL) are an order of
-magnitude faster. What is inserted is
-exactly the rows the services write, built by the callers; this module only moves them to
-the database:
+magnitude faster. What is inserted is exactly the rows the services write, built by the
+callers; this module only moves them to the database:
 
 - `insert_rows` writes rows (column by column adapted, many rows a statement).
 - `reserve_ids` hands out primary keys before the rows are written, so that rows pointing

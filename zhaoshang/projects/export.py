@@ -85,7 +85,7 @@ def projects_xlsx(projects: Iterable[Any], *, lines: list[str]) -> bytes:
 
 # A CSV cell starting with one of these is a formula to Excel ("=HYPERLINK(…)" in a
 # project's name would run when the file is opened): such a text is written after a "'",
-# which the importer takes off again (`unescaped_text`), so the round trip still holds.
+# which reading a CSV takes off again (`unescaped_text`), so the round trip still holds.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
