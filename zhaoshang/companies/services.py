@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from zhaoshang.companies.models import Company, CompanyTag, Origin
 from zhaoshang.lib.names import normalize_company_name
+from zhaoshang.lib.records import is_unchanged
 
 if TYPE_CHECKING:
     from zhaoshang.org.models import User
@@ -51,6 +52,8 @@ def company_update(
         setattr(company, field, value)
     company.normalized_name = normalize_company_name(company.name)
     company.full_clean()
+    if is_unchanged(company):
+        return company  # nothing to save, no history row
     company._history_user = actor  # type: ignore[attr-defined]
     company._change_reason = source or None  # type: ignore[attr-defined]
     company.save()

@@ -20,15 +20,14 @@ from zhaoshang.org.models import UnitKind
 from zhaoshang.projects.forms import DateInput
 from zhaoshang.projects.models import IndustryChain, Project
 from zhaoshang.projects.stages import SignKind
+from zhaoshang.web.forms import choose_by
 
 CODES_SPLIT = re.compile(r"[\s,,、;;]+")
 
 
 def _unit_field(form: forms.ModelForm, user: Any, name: str = "unit") -> None:
     """Units the user works for (no departments), by code, defaulting to the user's own."""
-    field = form.fields[name]
-    field.queryset = units_in_scope(user).exclude(kind=UnitKind.DEPARTMENT)  # type: ignore[attr-defined]
-    field.to_field_name = "code"  # type: ignore[attr-defined]
+    choose_by(form, name, queryset=units_in_scope(user).exclude(kind=UnitKind.DEPARTMENT))
     if not form.instance.pk and not form.is_bound and getattr(user, "unit", None):
         form.initial.setdefault(name, user.unit.code)
 

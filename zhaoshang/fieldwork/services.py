@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.fieldwork.models import Contact, Event, EventSigning, Team, Trip
+from zhaoshang.lib.records import is_unchanged
 from zhaoshang.org import access
 from zhaoshang.projects.models import Project, StageEntry
 from zhaoshang.projects.services import project_move_to_stage, stage_entry_retract
@@ -58,6 +59,8 @@ def _set_fields(obj: Any, data: dict[str, Any], fields: tuple[str, ...]) -> list
 
 def _save(obj: Any, data: dict[str, Any], m2m: list[str]) -> Any:
     obj.full_clean(exclude=m2m)
+    if is_unchanged(obj, {name: data[name] for name in m2m}):
+        return obj  # submitted unchanged: no save, no history row
     obj.save()
     for name in m2m:
         getattr(obj, name).set(data[name])

@@ -25,5 +25,9 @@ class MappingTemplateAdmin(admin.ModelAdmin):
     list_display = ["__str__", "city", "saved_by", "saved_at"]
     readonly_fields = ["signature", "headers", "saved_by", "saved_at"]
 
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if not change or form.has_changed():  # unchanged, it keeps who saved it and when
+            super().save_model(request, obj, form, change)
+
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         return super().get_queryset(request).filter(city__in=units_in_scope(request.user))

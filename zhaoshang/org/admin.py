@@ -44,7 +44,8 @@ class UnitAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         if change:
-            obj.save()
+            if form.has_changed():  # an unchanged form writes no history row
+                obj.save()
             return
         created = unit_add(parent=obj.parent, name=obj.name, kind=obj.kind, code=obj.code)
         obj.pk, obj.path = created.pk, created.path
@@ -62,6 +63,8 @@ class ZhaoshangUserAdmin(UserAdmin):
     list_filter = ["role", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "unit__name"]
     autocomplete_fields = ["unit"]
+    # Set by Django, never typed: the form would round them to the minute on every save.
+    readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
         *UserAdmin.fieldsets,  # type: ignore[misc]
         (_("招商"), {"fields": ("display_name", "unit", "role")}),

@@ -100,6 +100,8 @@ class ProjectAdmin(SimpleHistoryAdmin):
         project_update(project=original, actor=request.user, **fields)
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        for formset in formsets:  # read-only inlines: saves nothing, readies the change log
+            self.save_formset(request, form, formset, change=change)
         project = Project.objects.get(pk=form.instance.pk)
         m2m = {
             k: list(form.cleaned_data[k]) for k in ("tags", "sponsors") if k in form.changed_data

@@ -15,6 +15,7 @@ from zhaoshang.org.access import units_in_scope
 from zhaoshang.org.models import UnitKind
 from zhaoshang.projects.models import Currency, Project
 from zhaoshang.projects.stages import SignKind, Stage
+from zhaoshang.web.forms import choose_by
 
 UNIT_FIELDS = ("unit", "region", "park", "responsible_unit")
 PROJECT_FIELDS = [
@@ -75,24 +76,60 @@ class ProjectForm(forms.ModelForm):
         self.user = user
         self.today = timezone.localdate()  # one form, one day (an import binds one for all rows)
         scope = units_in_scope(user) if scope is None else scope
-        for name in UNIT_FIELDS:
-            field = self.fields[name]
-            field.to_field_name = "code"  # type: ignore[attr-defined]
-            field.queryset = scope if name != "park" else scope.filter(kind=UnitKind.PARK)  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = scope.exclude(kind=UnitKind.DEPARTMENT)  # type: ignore[attr-defined]
+        choose_by(self, "unit", queryset=scope.exclude(kind=UnitKind.DEPARTMENT))
+        choose_by(self, "region", queryset=scope)
+        choose_by(self, "park", queryset=scope.filter(kind=UnitKind.PARK))
+        choose_by(self, "responsible_unit", queryset=scope)
         self.fields["investor"].queryset = Company.objects.active()  # type: ignore[attr-defined]
         self.fields["introducer_company"].queryset = Company.objects.active()  # type: ignore[attr-defined]
         parents = Project.objects.visible_to(user) if user is not None else Project.objects.all()
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
-        self.fields["parent"].to_field_name = "code"  # type: ignore[attr-defined]
+        choose_by(self, "parent", queryset=parents)
         self.fields["parent"].label = "母项目编号"
         if self.instance.pk and self.instance.investor_id and not self.is_bound:
             self.fields["investor_name"].initial = self.instance.investor.name
         if self.instance.pk:  # the first stage is history now: moves go through the stage form
             for name in ("stage", "sign_kind", "effective_on"):
                 del self.fields[name]
+            self._carry_what_was_read()
         else:
             self.fields["effective_on"].initial = timezone.localdate()
+
+    def _carry_what_was_read(self) -> None:
+        """An edit page carries the version and the values it was read at (hidden), so a
+        save writes only what its user changed and a stale save is caught."""
+        self.fields["version"] = forms.IntegerField(
+            required=False, widget=forms.HiddenInput(), initial=self.instance.version
+        )
+        for name in (*PROJECT_FIELDS, "investor_name"):
+            self.fields[name].show_hidden_initial = True
+
+    def edit_basis(self) -> dict[str, Any]:
+        """For `project_save` on an edit page: the fields the user changed, the version and
+        the values (cleaned) the page was read with."""
+        fields = [n for n in self.changed_data if n in PROJECT_FIELDS or n == "investor_name"]
+        read = {}
+        for name in {*fields, *(["investor"] if "investor_name" in fields else [])}:
+            bound = self[name]
+            raw = self._widget_data_value(bound.field.hidden_widget(), bound.html_initial_name)
+            try:
+                read[name] = bound.field.to_python(raw)
+            except ValidationError:
+                continue  # the value read is no longer a choice: compare with nothing
+        return {"fields": fields, "version": self.cleaned_data.get("version"), "read": read}
+
+    def show_stored(self, version: int, values: dict[str, Any]) -> None:
+        """After a conflict: the page keeps the user's input and now carries the stored
+        version and values, so saving again writes the user's values over them."""
+        data = self.data.copy()
+        data["version"] = str(version)
+        for name, value in values.items():
+            prepared = self.fields[name].prepare_value(value)
+            key = self[name].html_initial_name
+            if isinstance(prepared, (list, tuple)):
+                data.setlist(key, [str(v) for v in prepared])
+            else:
+                data[key] = "" if prepared is None else str(prepared)
+        self.data = data
 
     def clean_effective_on(self) -> dt.date | None:
         return _not_future(self.cleaned_data.get("effective_on"), "入库日期", self.today)

@@ -218,6 +218,10 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Counts the edits of the fields above (projects.services.project_update): every edit
+    # carries the version it was read at, so a stale one is caught instead of reverting
+    # what another user saved in between.
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = ProjectQuerySet.as_manager()
     history = HistoricalRecords(
@@ -231,8 +235,9 @@ class Project(models.Model):
             "construction_on",
             "operating_on",
             "updated_at",
+            "version",
         ],
-        m2m_fields=[tags],
+        m2m_fields=[tags, sponsors],
         # The history is read by project (`id`) and date only: the copies of the foreign
         # keys and the code need no index, and each would slow every write.
         no_db_index=["code", "unit", "region", "park", "responsible_unit", "investor", "chain",

@@ -254,33 +254,124 @@ def project_create(
     return project
 
 
+M2M_FIELDS = ("tags", "sponsors")
+
+
+class EditConflict(ValidationError):
+    """An edit read at an older version than the stored row, changing fields another user
+    has changed since: nothing is written. `conflicts` lists, per field, the value sent
+    ("您的值") and the value stored ("他人已保存的值"); `version` is the stored version and
+    `stored` the stored values of those fields."""
+
+    def __init__(
+        self, conflicts: list[dict[str, str]], version: int, stored: dict[str, Any]
+    ) -> None:
+        self.conflicts, self.version, self.stored = conflicts, version, stored
+        names = "、".join(c["label"] for c in conflicts)
+        super().__init__(
+            {"__all__": f"保存前该项目已被他人修改({names}),请核对下列字段后再保存"}
+        )
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "" or value == set() or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (set, list, tuple)):
+        return "、".join(sorted(str(v) for v in value))
+    return str(value)
+
+
+def _comparable(key: str, value: Any) -> Any:
+    """A value as compared: a many-to-many set by its keys."""
+    if key in M2M_FIELDS:
+        return {getattr(v, "pk", v) for v in (value or [])}
+    return value
+
+
+def _conflicts(
+    stored: Project,
+    wanted: dict[str, Any],
+    changed: list[str],
+    read: dict[str, Any] | None,
+) -> list[dict[str, str]]:
+    """The changed fields another user has changed since the edit was read: every one
+    when the values read are not known (an API client sends only its own)."""
+    found = []
+    for key in changed:
+        theirs = _stored_value(stored, key)
+        if read is not None and key in read and _comparable(key, read[key]) == _comparable(
+            key, theirs
+        ):
+            continue  # unchanged since it was read: the edit's own change
+        label = str(Project._meta.get_field(key).verbose_name)
+        mine = list(wanted[key]) if key in M2M_FIELDS else wanted[key]
+        found.append({"field": key, "label": label, "yours": _display(mine),
+                      "theirs": _display(theirs)})  # fmt: skip
+    return found
+
+
+def _stored_value(project: Project, key: str) -> Any:
+    if key in M2M_FIELDS:
+        return list(getattr(project, key).all())
+    return getattr(project, key)
+
+
 @transaction.atomic
 def project_update(
-    *, project: Project, actor: User | None, source: str = "", **fields: Any
+    *,
+    project: Project,
+    actor: User | None,
+    source: str = "",
+    version: int | None = None,
+    read: dict[str, Any] | None = None,
+    **fields: Any,
 ) -> list[str]:
-    """Change a project's fields; returns the names of the fields that changed. The change
-    history row (who, when, before → after) is written with it."""
+    """Change the given fields of a project, and only those, on its row locked for the
+    change (so concurrent edits of different fields all survive); returns the names of the
+    fields that changed. One change-history row (who, when, before → after, the many-to-many
+    sets included) is written with it, and the version goes up by one.
+
+    `version` is the version the edit was read at. When the row has moved on since, the
+    changed fields another user has also changed are a conflict (`EditConflict`, nothing
+    written); `read` gives the values the edit was read with, so that a field only this
+    edit changed is not one. Without `version` the fields are applied as sent."""
     _ensure_can_write(actor, project)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({"__all__": f"不能直接修改:{'、'.join(sorted(unknown))}"})
-    m2m = {k: fields.pop(k) for k in ("tags", "sponsors") if k in fields}
-    changed = [k for k, v in fields.items() if getattr(project, k) != v]
-    if "unit" in fields and actor is not None and not access.can_write_unit(actor, fields["unit"]):
+    stored = Project.objects.select_for_update().get(pk=project.pk)
+    changed = [
+        k for k, v in fields.items()
+        if _comparable(k, _stored_value(stored, k)) != _comparable(k, v)
+    ]  # fmt: skip
+    if version is not None and version != stored.version and changed:
+        conflicts = _conflicts(stored, fields, changed, read)
+        if conflicts:
+            values = {c["field"]: _stored_value(stored, c["field"]) for c in conflicts}
+            raise EditConflict(conflicts, stored.version, values)
+    if "unit" in changed and actor is not None and not access.can_write_unit(actor, fields["unit"]):
         raise PermissionDenied(f"无权把项目移交给“{fields['unit'].name}”")
-    for key, value in fields.items():
-        setattr(project, key, value)
-    project.normalized_name = normalize_project_name(project.name)
-    project.full_clean(exclude=["code", "stage", "stage_on", "entered_on"])
+    m2m = {k: fields[k] for k in changed if k in M2M_FIELDS}
+    for key in changed:
+        if key not in M2M_FIELDS:
+            setattr(stored, key, fields[key])
+    stored.normalized_name = normalize_project_name(stored.name)
+    stored.full_clean(exclude=["code", "stage", "stage_on", "entered_on"])
     if changed:
-        project._history_user = actor  # type: ignore[attr-defined]
-        project._change_reason = source or None  # type: ignore[attr-defined]
-        project.save()
-    for key, values in m2m.items():
-        current = set(getattr(project, key).values_list("pk", flat=True))
-        if current != {v.pk for v in values}:
-            getattr(project, key).set(values)
-            changed.append(key)
+        # The sets first, without a history row of their own: the one row the save writes
+        # then holds the fields and the sets as they are after this edit.
+        stored.skip_history_when_saving = True  # type: ignore[attr-defined]
+        for key, values in m2m.items():
+            getattr(stored, key).set(values)
+        del stored.skip_history_when_saving  # type: ignore[attr-defined]
+        stored.version += 1
+        stored._history_user = actor  # type: ignore[attr-defined]
+        stored._change_reason = source or None  # type: ignore[attr-defined]
+        stored.save()
+    for f in Project._meta.concrete_fields:  # the caller's copy shows the row as stored
+        setattr(project, f.attname, getattr(stored, f.attname))
     return changed
 
 
@@ -500,10 +591,21 @@ def capital_arrival_record(
 
 @transaction.atomic
 def project_save(
-    *, data: dict[str, Any], actor: User | None, project: Project | None = None, source: str = ""
+    *,
+    data: dict[str, Any],
+    actor: User | None,
+    project: Project | None = None,
+    source: str = "",
+    fields: list[str] | None = None,
+    version: int | None = None,
+    read: dict[str, Any] | None = None,
 ) -> Project:
     """Create (project=None) or update a project from the cleaned data of ProjectForm:
-    an investor typed by name is matched to the company register or added to it."""
+    an investor typed by name is matched to the company register or added to it.
+
+    On update only the names in `fields` are written (all of `data` when None): a page
+    sends the fields its user changed, an API client those it sent. `version` and `read`
+    are the version and values the edit was read at (see `project_update`)."""
     from zhaoshang.companies.services import company_get_or_create
 
     data = dict(data)
@@ -511,13 +613,14 @@ def project_save(
     if investor_name:
         data["investor"], _ = company_get_or_create(name=investor_name, actor=actor, source=source)
     if project is not None:
-        for key in ("stage", "sign_kind", "effective_on"):
+        for key in ("stage", "sign_kind", "effective_on", "version"):
             data.pop(key, None)
-        # A bound ModelForm has already written its values onto its instance: compare
-        # against the stored row, so the changes and their history are seen.
-        current = Project.objects.select_for_update().get(pk=project.pk)
-        project_update(project=current, actor=actor, source=source, **data)
-        return current
+        if fields is not None:
+            wanted = set(fields) | ({"investor"} if investor_name else set())
+            data = {k: v for k, v in data.items() if k in wanted}
+        project_update(project=project, actor=actor, source=source, version=version,
+                       read=read, **data)  # fmt: skip
+        return project
     return project_create(
         actor=actor,
         unit=data.pop("unit"),

@@ -109,7 +109,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
-    save = lambda d: project_save(data=d, actor=request.user, project=project)  # type: ignore[arg-type]  # noqa: E731
+    save = lambda d: project_save(data=d, actor=request.user, project=project, **form.edit_basis())  # type: ignore[arg-type]  # noqa: E731
     if submit(request, form, save):
         messages.success(request, "已保存")
         return redirect("project_detail", code=code)

@@ -12,6 +12,7 @@ from zhaoshang.org.access import scope_unit, units_in_scope
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.forms import DateInput
 from zhaoshang.projects.models import Project
+from zhaoshang.web.forms import choose_by
 from zhaoshang.service.models import (
     ApprovalItem,
     ApprovalMilestone,
@@ -40,17 +41,14 @@ class RequestForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        unit = self.fields["unit"]
-        unit.queryset = units_in_scope(user).exclude(kind=UnitKind.DEPARTMENT)  # type: ignore[attr-defined]
-        unit.to_field_name = "code"  # type: ignore[attr-defined]
+        choose_by(self, "unit", queryset=units_in_scope(user).exclude(kind=UnitKind.DEPARTMENT))
         # Any department or unit of the user's city may be assigned; the service refuses
         # one outside the request's city.
         city = scope_unit(user).ancestor_of_kind(UnitKind.CITY) or scope_unit(user)
-        department = self.fields["department"]
-        department.queryset = Unit.objects.subtree(city).filter(  # type: ignore[attr-defined]
+        departments = Unit.objects.subtree(city).filter(
             kind__in=[UnitKind.DEPARTMENT, UnitKind.COUNTY, UnitKind.PARK, UnitKind.CITY]
         )
-        department.to_field_name = "code"  # type: ignore[attr-defined]
+        choose_by(self, "department", queryset=departments)
         self.fields["category"].queryset = RequestCategory.objects.filter(is_active=True)  # type: ignore[attr-defined]
         if self.instance.pk:
             self.initial["company_name"] = self.instance.company.name

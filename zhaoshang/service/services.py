@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from zhaoshang.lib.records import is_unchanged
 from zhaoshang.org import access
 from zhaoshang.org.models import UnitKind
 from zhaoshang.projects.models import Project
@@ -99,6 +100,8 @@ def request_save(
     if creating:
         request.created_by = actor
     request.full_clean()
+    if is_unchanged(request):
+        return request  # submitted unchanged: no save, no history row
     request.save()
     if creating:
         _log(request, RequestUpdateKind.RECEIVED, request.received_on,
@@ -236,5 +239,6 @@ def approval_save(
     if milestone.pk is None:
         milestone.recorded_by = actor
     milestone.full_clean()
-    milestone.save()
+    if not is_unchanged(milestone):  # submitted unchanged: no save, no history row
+        milestone.save()
     return milestone

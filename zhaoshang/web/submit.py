@@ -18,6 +18,9 @@ def submit(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any
         return call(form.cleaned_data)
     except ValidationError as exc:
         attach_errors(form, exc)
+        if hasattr(exc, "conflicts"):  # a stale edit: show both values, keep the input
+            form.conflicts = exc.conflicts
+            form.show_stored(exc.version, exc.stored)  # type: ignore[attr-defined]
         return None
 
 

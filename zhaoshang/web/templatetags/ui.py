@@ -24,7 +24,10 @@ def bs(field: forms.BoundField) -> SafeString:
         css = "form-control"
     if field.errors:
         css += " is-invalid"
-    return field.as_widget(attrs={"class": css})
+    html = field.as_widget(attrs={"class": css})
+    if field.field.show_hidden_initial:  # the value the page was read with travels too
+        html += field.as_hidden(only_initial=True)
+    return html
 
 
 @register.simple_tag(takes_context=True)
