@@ -1,9 +1,10 @@
 """Project routes: thin, through the same filters, forms, services and access rule as the pages."""
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -11,6 +12,7 @@ from zhaoshang.api.errors import InvalidInput
 from zhaoshang.api.schemas import (
     ArrivalIn,
     ArrivalOut,
+    ConflictOut,
     Errors,
     ProjectDetailOut,
     ProjectIn,
@@ -29,7 +31,12 @@ from zhaoshang.projects.forms import (
 )
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.selectors import get_project_for_user
-from zhaoshang.projects.services import capital_arrival_record, project_move_to_stage, project_save
+from zhaoshang.projects.services import (
+    EditConflict,
+    capital_arrival_record,
+    project_move_to_stage,
+    project_save,
+)
 
 router = Router(tags=["项目"])
 LIST_RELATED = [
@@ -109,9 +116,27 @@ def list_projects(request: HttpRequest, filters: Query[ProjectQuery]) -> Any:
     return filtered_projects(request)
 
 
+def etag(project: Project) -> str:
+    return f'"{project.version}"'
+
+
+def _if_match(request: HttpRequest) -> int | None:
+    """The version in an If-Match header ("3" or W/"3"); None without one; 412 when it
+    names no version of ours."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    found = re.fullmatch(r'\s*(?:W/)?"(\d+)"\s*', header)
+    if found is None:
+        raise InvalidInput({"If-Match": [f"If-Match “{header}”不是本项目的版本(ETag)"]})
+    return int(found.group(1))
+
+
 @router.get("/projects/{code}", response={200: ProjectDetailOut, 404: Errors}, summary="项目详情")
-def project_detail(request: HttpRequest, code: str) -> Any:
-    return get_project_for_user(request.user, code)
+def project_detail(request: HttpRequest, code: str, response: HttpResponse) -> Any:
+    project = get_project_for_user(request.user, code)
+    response["ETag"] = etag(project)
+    return project
 
 
 @router.post("/projects", response={201: ProjectDetailOut, 403: Errors, 422: Errors},
@@ -124,11 +149,30 @@ def project_create(request: HttpRequest, payload: ProjectIn) -> Any:
 
 
 @router.patch("/projects/{code}", response={200: ProjectDetailOut, 403: Errors, 404: Errors,
-              422: Errors}, summary="修改项目")  # fmt: skip
-def project_update(request: HttpRequest, code: str, payload: ProjectIn) -> Any:
+              409: ConflictOut, 412: ConflictOut, 422: Errors}, summary="修改项目")  # fmt: skip
+def project_update(
+    request: HttpRequest, code: str, payload: ProjectIn, response: HttpResponse
+) -> Any:
+    """Only the fields sent change, on the stored row: PATCHes of different fields never
+    undo each other. With the version read (If-Match: the ETag of the detail, or `version`)
+    a write over a newer version is refused with both values of each field: 412 for
+    If-Match, 409 for `version`."""
     project = _writable(request, code)
-    form = _bound(payload.dict(exclude_unset=True), user=request.user, project=project)
-    return project_save(data=form.cleaned_data, actor=request.user, project=project)  # type: ignore[arg-type]
+    sent = payload.dict(exclude_unset=True)
+    header_version = _if_match(request)
+    version = header_version if header_version is not None else sent.pop("version", None)
+    sent.pop("version", None)
+    form = _bound(sent, user=request.user, project=project)
+    try:
+        saved = project_save(data=form.cleaned_data, actor=request.user, project=project,  # type: ignore[arg-type]
+                             fields=list(sent), version=version)  # fmt: skip
+    except EditConflict as exc:
+        status = 412 if header_version is not None else 409
+        detail = "保存前该项目已被他人修改,请重新读取后再提交"
+        return Status(status, {"detail": detail, "version": exc.version,
+                               "conflicts": exc.conflicts})  # fmt: skip
+    response["ETag"] = etag(saved)
+    return saved
 
 
 @router.post("/projects/{code}/stages", response={201: StageEntryOut, 403: Errors, 404: Errors,

@@ -182,6 +182,7 @@ class ArrivalOut(Schema):
 
 
 class ProjectDetailOut(ProjectOut):
+    version: int  # also the ETag; send it back as If-Match (or `version`) when changing
     tags: list[str]
     stage_entries: list[StageEntryOut]
     arrivals: list[ArrivalOut]
@@ -227,6 +228,20 @@ class ProjectIn(Schema):
     stage: str | None = None
     sign_kind: str | None = None
     effective_on: dt.date | None = None
+    version: int | None = None  # on PATCH: the version read (or If-Match); a stale one is 409
+
+
+class Conflict(Schema):
+    field: str
+    label: str
+    yours: str
+    theirs: str
+
+
+class ConflictOut(Schema):
+    detail: str
+    version: int
+    conflicts: list[Conflict]
 
 
 class StageMoveIn(Schema):
