@@ -244,9 +244,7 @@ def project_create(
     project.code = project_codes_allocate(prefix=code_prefix_for(unit), year=effective_on.year)[0]
     project._history_user = actor  # type: ignore[attr-defined]
     project._change_reason = source or None  # type: ignore[attr-defined]
-    project.save()
-    for key, values in m2m.items():
-        getattr(project, key).set(values)
+    _save_with_sets(project, m2m, created=True)
     _record_entry(
         project=project, evidence=evidence, seq=1, stage=stage, sign_kind=sign_kind,
         effective_on=effective_on, note=note, source=source, recorded_by=actor,
@@ -255,6 +253,23 @@ def project_create(
 
 
 M2M_FIELDS = ("tags", "sponsors")
+
+
+def _save_with_sets(project: Project, m2m: dict[str, Any], *, created: bool) -> None:
+    """Save the project and its many-to-many sets with ONE change-history row that holds
+    both (a set changed on its own would write a row for each add and each remove)."""
+    if m2m:
+        project.skip_history_when_saving = True  # type: ignore[attr-defined]
+        try:
+            if created:
+                project.save()  # the row must exist before its sets
+            for key, values in m2m.items():
+                getattr(project, key).set(values)
+        finally:
+            del project.skip_history_when_saving  # type: ignore[attr-defined]
+    project.save()  # the history row, with the sets as they are now
+    if created and m2m:
+        project.history.update(history_type="+")  # it is the creation row
 
 
 class EditConflict(ValidationError):
@@ -360,16 +375,10 @@ def project_update(
     stored.normalized_name = normalize_project_name(stored.name)
     stored.full_clean(exclude=["code", "stage", "stage_on", "entered_on"])
     if changed:
-        # The sets first, without a history row of their own: the one row the save writes
-        # then holds the fields and the sets as they are after this edit.
-        stored.skip_history_when_saving = True  # type: ignore[attr-defined]
-        for key, values in m2m.items():
-            getattr(stored, key).set(values)
-        del stored.skip_history_when_saving  # type: ignore[attr-defined]
         stored.version += 1
         stored._history_user = actor  # type: ignore[attr-defined]
         stored._change_reason = source or None  # type: ignore[attr-defined]
-        stored.save()
+        _save_with_sets(stored, m2m, created=False)
     for f in Project._meta.concrete_fields:  # the caller's copy shows the row as stored
         setattr(project, f.attname, getattr(stored, f.attname))
     return changed

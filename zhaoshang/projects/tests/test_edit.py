@@ -26,6 +26,10 @@ DAY = dt.date(2022, 1, 27)
 
 @pytest.fixture
 def filled(units: Any, owner: Any) -> Project:
+    return make_filled_project(units, owner)
+
+
+def make_filled_project(units: Any, owner: Any) -> Project:
     """A 长乐 project with every field set, the park and landing region 滨海新城 included."""
     park = Unit.objects.create(code="350112P02", name="滨海新城", kind="park",
                                parent=units.changle, path=f"{units.changle.path}P02/")  # fmt: skip
