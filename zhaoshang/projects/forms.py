@@ -110,7 +110,9 @@ class ProjectForm(forms.ModelForm):
         read = {}
         for name in {*fields, *(["investor"] if "investor_name" in fields else [])}:
             bound = self[name]
-            raw = self._widget_data_value(bound.field.hidden_widget(), bound.html_initial_name)
+            raw = bound.field.hidden_widget().value_from_datadict(
+                self.data, self.files, bound.html_initial_name
+            )
             try:
                 read[name] = bound.field.to_python(raw)
             except ValidationError:
@@ -120,7 +122,7 @@ class ProjectForm(forms.ModelForm):
     def show_stored(self, version: int, values: dict[str, Any]) -> None:
         """After a conflict: the page keeps the user's input and now carries the stored
         version and values, so saving again writes the user's values over them."""
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
         data["version"] = str(version)
         for name, value in values.items():
             prepared = self.fields[name].prepare_value(value)

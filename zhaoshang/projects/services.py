@@ -228,7 +228,7 @@ def project_create(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({"__all__": f"未知字段:{'、'.join(sorted(unknown))}"})
-    m2m = {k: fields.pop(k) for k in ("tags", "sponsors") if k in fields}
+    m2m: dict[str, Any] = {k: fields.pop(k) for k in ("tags", "sponsors") if k in fields}
     project = Project(
         unit=unit,
         name=(name or "").strip(),
@@ -283,9 +283,7 @@ class EditConflict(ValidationError):
     ) -> None:
         self.conflicts, self.version, self.stored = conflicts, version, stored
         names = "、".join(c["label"] for c in conflicts)
-        super().__init__(
-            {"__all__": f"保存前该项目已被他人修改({names}),请核对下列字段后再保存"}
-        )
+        super().__init__({"__all__": f"保存前该项目已被他人修改({names}),请核对下列字段后再保存"})
 
 
 def _display(value: Any) -> str:
@@ -316,11 +314,13 @@ def _conflicts(
     found = []
     for key in changed:
         theirs = _stored_value(stored, key)
-        if read is not None and key in read and _comparable(key, read[key]) == _comparable(
-            key, theirs
+        if (
+            read is not None
+            and key in read
+            and _comparable(key, read[key]) == _comparable(key, theirs)
         ):
             continue  # unchanged since it was read: the edit's own change
-        label = str(Project._meta.get_field(key).verbose_name)
+        label = str(Project._meta.get_field(key).verbose_name)  # type: ignore[union-attr]
         mine = list(wanted[key]) if key in M2M_FIELDS else wanted[key]
         found.append({"field": key, "label": label, "yours": _display(mine),
                       "theirs": _display(theirs)})  # fmt: skip
@@ -368,7 +368,7 @@ def project_update(
             raise EditConflict(conflicts, stored.version, values)
     if "unit" in changed and actor is not None and not access.can_write_unit(actor, fields["unit"]):
         raise PermissionDenied(f"无权把项目移交给“{fields['unit'].name}”")
-    m2m = {k: fields[k] for k in changed if k in M2M_FIELDS}
+    m2m: dict[str, Any] = {k: fields[k] for k in changed if k in M2M_FIELDS}
     for key in changed:
         if key not in M2M_FIELDS:
             setattr(stored, key, fields[key])

@@ -12,13 +12,13 @@ from zhaoshang.org.access import scope_unit, units_in_scope
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.forms import DateInput
 from zhaoshang.projects.models import Project
-from zhaoshang.web.forms import choose_by
 from zhaoshang.service.models import (
     ApprovalItem,
     ApprovalMilestone,
     RequestCategory,
     ServiceRequest,
 )
+from zhaoshang.web.forms import choose_by
 
 
 class RequestForm(forms.ModelForm):

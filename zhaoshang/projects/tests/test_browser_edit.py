@@ -3,8 +3,6 @@ the detail page shows it, every other value stays, and the history holds exactly
 
 import re
 
-import pytest
-
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.tests.test_edit import make_filled_project
 from zhaoshang.web.tests.browsing import BROWSER_MARKS, Session
@@ -30,6 +28,10 @@ def test_editing_one_field_shows_exactly_that_change(browser, live_server, owner
     edits = [c[2:5] for c in cells if c[2] != "登记"]
     assert edits == [["总投资(万元)", "300000.0000", "320000.0000"]]
     after = Project.objects.filter(pk=project.pk).values().get()
-    assert {k for k in before if before[k] != after[k]} == {"total_investment", "version", "updated_at"}
+    assert {k for k in before if before[k] != after[k]} == {
+        "total_investment",
+        "version",
+        "updated_at",
+    }
     assert s.outside_requests() == []
     s.close()

@@ -31,21 +31,39 @@ def filled(units: Any, owner: Any) -> Project:
 
 def make_filled_project(units: Any, owner: Any) -> Project:
     """A 长乐 project with every field set, the park and landing region 滨海新城 included."""
-    park = Unit.objects.create(code="350112P02", name="滨海新城", kind="park",
-                               parent=units.changle, path=f"{units.changle.path}P02/")  # fmt: skip
-    department = Unit.objects.create(code="350112D01", name="长乐区商务局", kind="department",
-                                     parent=units.changle, path=f"{units.changle.path}D01/")  # fmt: skip
+    park = Unit.objects.create(
+        code="350112P02",
+        name="滨海新城",
+        kind="park",
+        parent=units.changle,
+        path=f"{units.changle.path}P02/",
+    )
+    department = Unit.objects.create(
+        code="350112D01",
+        name="长乐区商务局",
+        kind="department",
+        parent=units.changle,
+        path=f"{units.changle.path}D01/",
+    )
     return make_project(
-        unit=units.changle, name="长乐东南大数据中心项目", amount="300000", entered_on=DAY,
-        actor=owner, region=park, park=park, responsible_unit=department,
+        unit=units.changle,
+        name="长乐东南大数据中心项目",
+        amount="300000",
+        entered_on=DAY,
+        actor=owner,
+        region=park,
+        park=park,
+        responsible_unit=department,
         investor=CompanyFactory(name="神州优车(福建)有限公司"),
         chain=IndustryChain.objects.get_or_create(name="数字经济")[0],
         kind=ProjectKind.objects.get_or_create(name="新设")[0],
         channel=Channel.objects.get_or_create(name="以商招商")[0],
-        tags=[ProjectTag.objects.get_or_create(name="数字经济")[0]], introducer="林先生",
-        is_provincial_key=True, contracted_foreign=Decimal("1200.5"),
+        tags=[ProjectTag.objects.get_or_create(name="数字经济")[0]],
+        introducer="林先生",
+        is_provincial_key=True,
+        contracted_foreign=Decimal("1200.5"),
         description="约3亿元,建设数据中心。",
-    )  # fmt: skip
+    )
 
 
 def _page(client: Client, project: Project) -> dict[str, list[str]]:
@@ -54,14 +72,18 @@ def _page(client: Client, project: Project) -> dict[str, list[str]]:
 
 
 def _post(client: Client, project: Project, data: dict[str, list[str]], **changes: str) -> Any:
-    return client.post(f"/projects/{project.code}/edit/", {**data, **{k: [v] for k, v in changes.items()}})
+    return client.post(
+        f"/projects/{project.code}/edit/", {**data, **{k: [v] for k, v in changes.items()}}
+    )
 
 
 def _row(project: Project) -> dict[str, Any]:
     return Project.objects.filter(pk=project.pk).values()[0]
 
 
-def test_edit_page_opens_with_every_unit_selected(client: Client, owner: Any, filled: Project) -> None:
+def test_edit_page_opens_with_every_unit_selected(
+    client: Client, owner: Any, filled: Project
+) -> None:
     client.force_login(owner)
     data = _page(client, filled)
     assert data["unit"] == ["350112"]
@@ -81,7 +103,9 @@ def test_changing_only_the_total_changes_only_the_total(
     assert changed == {"total_investment", "version"}
     assert after["total_investment"] == Decimal("320000") and after["region_id"] is not None
     assert filled.history.count() == rows + 1
-    latest = [c for c in history.project_changes(filled) if c.when == filled.history.latest().history_date]
+    latest = [
+        c for c in history.project_changes(filled) if c.when == filled.history.latest().history_date
+    ]
     assert [(c.field, c.before, c.after) for c in latest] == [
         ("总投资(万元)", "300000.0000", "320000.0000")
     ]
@@ -123,9 +147,12 @@ def test_a_stale_save_of_the_same_field_is_a_conflict_showing_both_values(
     assert stored.total_investment == Decimal("320000") and stored.introducer == "张先生"
 
 
-def test_changing_the_sponsors_writes_a_history_row(units: Any, owner: Any, filled: Project) -> None:
-    leader = UserFactory(username="changle_lead", display_name="陈副区长", unit=units.changle,
-                         role="leader")  # fmt: skip
+def test_changing_the_sponsors_writes_a_history_row(
+    units: Any, owner: Any, filled: Project
+) -> None:
+    leader = UserFactory(
+        username="changle_lead", display_name="陈副区长", unit=units.changle, role="leader"
+    )
     rows = filled.history.count()
     project_update(project=filled, actor=owner, sponsors=[leader])
     assert filled.history.count() == rows + 1
@@ -147,7 +174,9 @@ def _api(user: Any) -> Client:
 
 def test_api_detail_carries_the_version_as_etag(owner: Any, filled: Project) -> None:
     response = _api(owner).get(f"/api/v1/projects/{filled.code}")
-    assert response["ETag"] == f'"{filled.version}"' and response.json()["version"] == filled.version
+    assert (
+        response["ETag"] == f'"{filled.version}"' and response.json()["version"] == filled.version
+    )
 
 
 @pytest.mark.parametrize(("how", "status"), [("if_match", 412), ("body", 409)])
@@ -157,8 +186,12 @@ def test_api_stale_write_is_refused_with_both_values(
     client = _api(owner)
     url = f"/api/v1/projects/{filled.code}"
     read = client.get(url)["ETag"]
-    assert client.patch(url, {"total_investment": "310000"}, content_type="application/json",
-                        HTTP_IF_MATCH=read).status_code == 200  # fmt: skip
+    assert (
+        client.patch(
+            url, {"total_investment": "310000"}, content_type="application/json", HTTP_IF_MATCH=read
+        ).status_code
+        == 200
+    )
     before, rows = _row(filled), filled.history.count()
     payload: dict[str, Any] = {"total_investment": "320000"}
     headers = {"HTTP_IF_MATCH": read} if how == "if_match" else {}
@@ -167,19 +200,29 @@ def test_api_stale_write_is_refused_with_both_values(
     response = client.patch(url, payload, content_type="application/json", **headers)
     assert response.status_code == status
     body = response.json()
-    assert body["conflicts"] == [{"field": "total_investment", "label": "总投资(万元)",
-                                  "yours": "320000", "theirs": "310000.0000"}]  # fmt: skip
+    assert body["conflicts"] == [
+        {
+            "field": "total_investment",
+            "label": "总投资(万元)",
+            "yours": "320000",
+            "theirs": "310000.0000",
+        }
+    ]
     assert body["version"] == filled.version + 1
     assert _row(filled) == before and filled.history.count() == rows
 
 
 def test_api_patch_without_version_changes_only_what_it_sends(owner: Any, filled: Project) -> None:
     before = _row(filled)
-    response = _api(owner).patch(f"/api/v1/projects/{filled.code}", {"introducer": "王女士"},
-                                 content_type="application/json")  # fmt: skip
+    response = _api(owner).patch(
+        f"/api/v1/projects/{filled.code}", {"introducer": "王女士"}, content_type="application/json"
+    )
     assert response.status_code == 200 and response["ETag"] == f'"{filled.version + 1}"'
     after = _row(filled)
-    assert {k for k in before if before[k] != after[k]} - {"updated_at"} == {"introducer", "version"}
+    assert {k for k in before if before[k] != after[k]} - {"updated_at"} == {
+        "introducer",
+        "version",
+    }
 
 
 FIELDS = {
@@ -200,7 +243,9 @@ def _same(stored: Any, sent: Any) -> bool:
 def test_concurrent_patches_of_different_fields_all_survive(units: Any, owner: Any) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite takes one writer at a time: the race needs PostgreSQL's row locks")
-    project = make_project(unit=units.changle, name="长乐并发修改项目", amount="300000", actor=owner)
+    project = make_project(
+        unit=units.changle, name="长乐并发修改项目", amount="300000", actor=owner
+    )
     tokens = [token_create(user=owner)[1] for _ in FIELDS]
     barrier = threading.Barrier(len(FIELDS))
     statuses: list[int] = []
@@ -209,8 +254,9 @@ def test_concurrent_patches_of_different_fields_all_survive(units: Any, owner: A
         try:
             client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
             barrier.wait()
-            response = client.patch(f"/api/v1/projects/{project.code}", {field: value},
-                                    content_type="application/json")  # fmt: skip
+            response = client.patch(
+                f"/api/v1/projects/{project.code}", {field: value}, content_type="application/json"
+            )
             statuses.append(response.status_code)
         finally:
             connection.close()
@@ -218,11 +264,17 @@ def test_concurrent_patches_of_different_fields_all_survive(units: Any, owner: A
     lost = 0
     for _ in range(3):
         Project.objects.filter(pk=project.pk).update(
-            introducer="", total_investment=Decimal("300000"), contracted_foreign=None,
-            description="", is_city_key=False, expected_arrival_amount=None,
-        )  # fmt: skip
-        threads = [threading.Thread(target=send, args=(t, f, v))
-                   for t, (f, v) in zip(tokens, FIELDS.items(), strict=True)]  # fmt: skip
+            introducer="",
+            total_investment=Decimal("300000"),
+            contracted_foreign=None,
+            description="",
+            is_city_key=False,
+            expected_arrival_amount=None,
+        )
+        threads = [
+            threading.Thread(target=send, args=(t, f, v))
+            for t, (f, v) in zip(tokens, FIELDS.items(), strict=True)
+        ]
         for t in threads:
             t.start()
         for t in threads:

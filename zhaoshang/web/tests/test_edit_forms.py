@@ -33,7 +33,12 @@ from zhaoshang.projects.models import (
     ProjectKind,
     ProjectTag,
 )
-from zhaoshang.service.models import ApprovalItem, ApprovalMilestone, RequestCategory, ServiceRequest
+from zhaoshang.service.models import (
+    ApprovalItem,
+    ApprovalMilestone,
+    RequestCategory,
+    ServiceRequest,
+)
 
 DAY = dt.date(2022, 1, 27)
 # Columns that cannot hold a value on a record that is still edited, with the reason.
@@ -83,15 +88,26 @@ class World:
 
     def __init__(self, units: Any, admin_user: User) -> None:
         self.units, self.user = units, admin_user
-        self.park = Unit.objects.create(code="350112P01", name="长乐数字福建产业园", kind="park",
-                                        parent=units.changle, path=f"{units.changle.path}P01/")  # fmt: skip
+        self.park = Unit.objects.create(
+            code="350112P01",
+            name="长乐数字福建产业园",
+            kind="park",
+            parent=units.changle,
+            path=f"{units.changle.path}P01/",
+        )
         self.department = Unit.objects.create(
-            code="350100D01", name="福州市商务局", kind="department", parent=units.fuzhou,
+            code="350100D01",
+            name="福州市商务局",
+            kind="department",
+            parent=units.fuzhou,
             path=f"{units.fuzhou.path}D01/",
-        )  # fmt: skip
-        self.leader = UserFactory(username="changle_lead", display_name="陈副区长",
-                                  unit=units.changle, role="leader")  # fmt: skip
-        self.company = CompanyFactory(name="神州优车(福建)有限公司", credit_code="91350100M000100Y43")
+        )
+        self.leader = UserFactory(
+            username="changle_lead", display_name="陈副区长", unit=units.changle, role="leader"
+        )
+        self.company = CompanyFactory(
+            name="神州优车(福建)有限公司", credit_code="91350100M000100Y43"
+        )
         self.company2 = CompanyFactory(name="国信优易数据股份有限公司")
         self.chain = IndustryChain.objects.get_or_create(name="数字经济")[0]
         self.kind = ProjectKind.objects.get_or_create(name="新设")[0]
@@ -105,67 +121,121 @@ class World:
     def _project(self) -> Project:
         u = self.units
         return make_project(
-            unit=u.changle, name="长乐东南大数据中心项目", amount="756200", entered_on=DAY,
-            region=u.changle, park=self.park, responsible_unit=self.department,
-            investor=self.company, chain=self.chain, kind=self.kind, channel=self.channel,
-            tags=[self.tag], sponsors=[self.leader], introducer="林先生",
-            introducer_company=self.company2, parent=self.parent_project,
-            is_provincial_key=True, is_city_key=True, total_investment_approx=True,
-            contracted_foreign=Decimal("1200.5"), foreign_target=Decimal("800"),
-            expected_arrival_on=dt.date(2026, 3, 1), expected_arrival_amount=Decimal("3000"),
-            description="约3亿元,建设数据中心及配套设施。", actor=self.user,
-        )  # fmt: skip
+            unit=u.changle,
+            name="长乐东南大数据中心项目",
+            amount="756200",
+            entered_on=DAY,
+            region=u.changle,
+            park=self.park,
+            responsible_unit=self.department,
+            investor=self.company,
+            chain=self.chain,
+            kind=self.kind,
+            channel=self.channel,
+            tags=[self.tag],
+            sponsors=[self.leader],
+            introducer="林先生",
+            introducer_company=self.company2,
+            parent=self.parent_project,
+            is_provincial_key=True,
+            is_city_key=True,
+            total_investment_approx=True,
+            contracted_foreign=Decimal("1200.5"),
+            foreign_target=Decimal("800"),
+            expected_arrival_on=dt.date(2026, 3, 1),
+            expected_arrival_amount=Decimal("3000"),
+            description="约3亿元,建设数据中心及配套设施。",
+            actor=self.user,
+        )
 
     def team(self) -> Team:
-        team = Team.objects.create(name="长乐区第一招商小分队", unit=self.units.changle,
-                                   leader_name="陈副区长", members="张三、李四",
-                                   target_cities="北京、深圳", is_active=True)  # fmt: skip
+        team = Team.objects.create(
+            name="长乐区第一招商小分队",
+            unit=self.units.changle,
+            leader_name="陈副区长",
+            members="张三、李四",
+            target_cities="北京、深圳",
+            is_active=True,
+        )
         team.chains.set([self.chain])
         return team
 
     def trip(self) -> Trip:
         return Trip.objects.create(
-            unit=self.units.changle, team=self.team(), leader_name="陈副区长",
-            leader_type="main", participants="张三、李四", people=3, cities="北京、杭州",
-            start_on=DAY, end_on=DAY + dt.timedelta(days=2), purpose="拜访数字经济企业",
+            unit=self.units.changle,
+            team=self.team(),
+            leader_name="陈副区长",
+            leader_type="main",
+            participants="张三、李四",
+            people=3,
+            cities="北京、杭州",
+            start_on=DAY,
+            end_on=DAY + dt.timedelta(days=2),
+            purpose="拜访数字经济企业",
             created_by=self.user,
-        )  # fmt: skip
+        )
 
     def event(self) -> Event:
         return Event.objects.create(
-            name="2022年数字中国建设峰会签约仪式", kind="signing", held_on=DAY,
-            place="福州海峡国际会展中心", unit=self.units.changle, leaders="市委书记",
-            participants=200, note="合计8个项目,总投资额238.3亿元", created_by=self.user,
-        )  # fmt: skip
+            name="2022年数字中国建设峰会签约仪式",
+            kind="signing",
+            held_on=DAY,
+            place="福州海峡国际会展中心",
+            unit=self.units.changle,
+            leaders="市委书记",
+            participants=200,
+            note="合计8个项目,总投资额238.3亿元",
+            created_by=self.user,
+        )
 
     def contact(self) -> Contact:
         contact = Contact.objects.create(
-            kind="visit", contacted_on=DAY, unit=self.units.changle, company=self.company,
-            trip=self.trip(), event=self.event(), our_people="张三", their_people="王总",
-            outcome="初步同意在长乐设立区域总部", next_step="报送项目计划书",
-            follow_up_on=DAY + dt.timedelta(days=30), recorded_by=self.user, source="手工登记",
-        )  # fmt: skip
+            kind="visit",
+            contacted_on=DAY,
+            unit=self.units.changle,
+            company=self.company,
+            trip=self.trip(),
+            event=self.event(),
+            our_people="张三",
+            their_people="王总",
+            outcome="初步同意在长乐设立区域总部",
+            next_step="报送项目计划书",
+            follow_up_on=DAY + dt.timedelta(days=30),
+            recorded_by=self.user,
+            source="手工登记",
+        )
         contact.projects.set([self.project])
         return contact
 
     def request(self) -> ServiceRequest:
         return ServiceRequest.objects.create(
-            unit=self.units.changle, company=self.company, project=self.project,
-            category=self.category, title="用地指标协调", description="二期用地需调规",
-            department=self.department, received_on=DAY, due_on=DAY + dt.timedelta(days=20),
+            unit=self.units.changle,
+            company=self.company,
+            project=self.project,
+            category=self.category,
+            title="用地指标协调",
+            description="二期用地需调规",
+            department=self.department,
+            received_on=DAY,
+            due_on=DAY + dt.timedelta(days=20),
             created_by=self.user,
-        )  # fmt: skip
+        )
 
     def approval(self) -> ApprovalMilestone:
         return ApprovalMilestone.objects.create(
-            project=self.project, item=self.item, started_on=DAY,
-            finished_on=DAY + dt.timedelta(days=3), parallel=True, note="并联审批",
+            project=self.project,
+            item=self.item,
+            started_on=DAY,
+            finished_on=DAY + dt.timedelta(days=3),
+            parallel=True,
+            note="并联审批",
             recorded_by=self.user,
-        )  # fmt: skip
+        )
 
     def choice(self, model: type[models.Model]) -> Any:
-        return model.objects.create(name="新能源汽车", owner=self.units.fuzhou, sort_order=3,
-                                    is_active=True)  # type: ignore[attr-defined]  # fmt: skip
+        return model.objects.create(
+            name="新能源汽车", owner=self.units.fuzhou, sort_order=3, is_active=True
+        )  # type: ignore[attr-defined]
 
     def company_record(self) -> Company:
         company = self.company
@@ -191,8 +261,13 @@ def _workspace_record(w: World, name: str) -> tuple[models.Model, str]:
     if name == "approval_edit":
         approval = w.approval()
         return approval, reverse(name, args=[w.project.code, approval.pk])
-    makers = {"team_edit": w.team, "trip_edit": w.trip, "contact_edit": w.contact,
-              "event_edit": w.event, "request_edit": w.request}  # fmt: skip
+    makers = {
+        "team_edit": w.team,
+        "trip_edit": w.trip,
+        "contact_edit": w.contact,
+        "event_edit": w.event,
+        "request_edit": w.request,
+    }
     if name not in makers:
         pytest.fail(f"{name}: no fully filled record for this edit form here")
     obj = makers[name]()
@@ -203,23 +278,43 @@ def _admin_record(w: World, model: type[models.Model]) -> models.Model:
     makers: dict[type[models.Model], Any] = {
         Project: lambda: w.project,
         Company: w.company_record,
-        CompanyTag: lambda: CompanyTag.objects.update_or_create(name="世界500强", defaults={"sort_order": 1})[0],
+        CompanyTag: lambda: CompanyTag.objects.update_or_create(
+            name="世界500强", defaults={"sort_order": 1}
+        )[0],
         CompanyContact: lambda: CompanyContact.objects.create(
-            company=w.company, name="王总", title="总经理", phone="0591-88888888",
-            email="wang@ucar.example.cn", note="首次对接人", created_by=w.user,
-        ),  # fmt: skip
+            company=w.company,
+            name="王总",
+            title="总经理",
+            phone="0591-88888888",
+            email="wang@ucar.example.cn",
+            note="首次对接人",
+            created_by=w.user,
+        ),
         Unit: lambda: _filled_unit(w.park),
         User: w.user_record,
-        FxRate: lambda: FxRate.objects.create(month=dt.date(2022, 1, 1),
-                                              cny_per_usd=Decimal("6.3794"), source="国家外汇管理局"),  # fmt: skip
+        FxRate: lambda: FxRate.objects.create(
+            month=dt.date(2022, 1, 1), cny_per_usd=Decimal("6.3794"), source="国家外汇管理局"
+        ),
         MappingTemplate: lambda: MappingTemplate.objects.create(
-            city=w.units.fuzhou, signature="a1b2c3", headers=["项目名称", "总投资(亿元)"],
-            mapping={"0": "name", "1": "total_investment"}, saved_by=w.user,
-        ),  # fmt: skip
+            city=w.units.fuzhou,
+            signature="a1b2c3",
+            headers=["项目名称", "总投资(亿元)"],
+            mapping={"0": "name", "1": "total_investment"},
+            saved_by=w.user,
+        ),
         Group: lambda: _filled_group(),
-        **{m: (lambda m=m: w.choice(m)) for m in (IndustryChain, Channel, ProjectKind,
-                                                   ProjectTag, RequestCategory, ApprovalItem)},
-    }  # fmt: skip
+        **{
+            m: (lambda m=m: w.choice(m))
+            for m in (
+                IndustryChain,
+                Channel,
+                ProjectKind,
+                ProjectTag,
+                RequestCategory,
+                ApprovalItem,
+            )
+        },
+    }
     if model not in makers:
         pytest.fail(f"admin change page of {model.__name__} has no fully filled record here")
     return makers[model]()
@@ -243,7 +338,11 @@ def _filled_unit(unit: Unit) -> Unit:
 def _unfilled(obj: models.Model) -> list[str]:
     empty = []
     for f in obj._meta.get_fields():
-        if (type(obj), f.name) in EMPTY_ALLOWED or f.auto_created or not getattr(f, "editable", False):
+        if (
+            (type(obj), f.name) in EMPTY_ALLOWED
+            or f.auto_created
+            or not getattr(f, "editable", False)
+        ):
             continue
         if f.many_to_many:
             value: Any = list(getattr(obj, f.name).all())
@@ -265,8 +364,9 @@ def _state(obj: models.Model) -> dict[str, Any]:
 
 
 def _history_rows() -> int:
-    return sum(m._default_manager.count() for m in apps.get_models()
-               if m.__name__.startswith("Historical"))  # fmt: skip
+    return sum(
+        m._default_manager.count() for m in apps.get_models() if m.__name__.startswith("Historical")
+    )
 
 
 def _resubmit(client: Any, url: str, obj: models.Model) -> None:
@@ -299,8 +399,13 @@ def _errors(response: Any) -> str:
 
 @pytest.fixture
 def admin_user(units: Any) -> User:
-    return UserFactory(username="fuzhou_root", unit=units.fuzhou, role="city_admin",
-                       is_staff=True, is_superuser=True)  # fmt: skip
+    return UserFactory(
+        username="fuzhou_root",
+        unit=units.fuzhou,
+        role="city_admin",
+        is_staff=True,
+        is_superuser=True,
+    )
 
 
 @pytest.fixture
