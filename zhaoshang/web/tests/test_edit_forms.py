@@ -39,6 +39,7 @@ from zhaoshang.service.models import (
     RequestCategory,
     ServiceRequest,
 )
+from zhaoshang.targets.models import Target
 
 DAY = dt.date(2022, 1, 27)
 # Columns that cannot hold a value on a record that is still edited, with the reason.
@@ -67,7 +68,9 @@ def _walk(patterns: list[Any], prefix: str = "") -> list[str]:
 
 
 def workspace_edit_urls() -> list[str]:
-    return sorted(n for n in _walk(get_resolver().url_patterns) if n.endswith("_edit"))
+    """Edit pages of one record (`*_edit`) and of a grid of records (`*_grid`)."""
+    names = _walk(get_resolver().url_patterns)
+    return sorted(n for n in names if n.endswith(("_edit", "_grid")) and ":" not in n)
 
 
 def admin_changeable_models(user: User) -> list[type[models.Model]]:
@@ -258,6 +261,18 @@ class World:
 def _workspace_record(w: World, name: str) -> tuple[models.Model, str]:
     if name == "project_edit":
         return w.project, reverse(name, args=[w.project.code])
+    if name == "target_grid":
+        target = Target.objects.create(
+            unit=w.units.changle,
+            measure="signed_count",
+            period_kind="quarter",
+            start=dt.date(2017, 1, 1),
+            end=dt.date(2017, 3, 31),
+            value=Decimal("12"),
+            set_by=w.user,
+            source="市招商办下达",
+        )
+        return target, reverse(name) + "?period=2017Q1&unit=350100"
     if name == "approval_edit":
         approval = w.approval()
         return approval, reverse(name, args=[w.project.code, approval.pk])
