@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from zhaoshang.companies.services import company_get_or_create
 from zhaoshang.org import access
 from zhaoshang.org.models import UnitKind
 from zhaoshang.projects.models import Project
@@ -65,6 +66,10 @@ def request_save(
     """Take in a request (受理) or correct its particulars while it is open."""
     creating = request is None
     request = request or ServiceRequest()
+    if "company_name" in data:  # typed by name: found or added inside this transaction
+        data = dict(data)
+        name = (data.pop("company_name") or "").strip()
+        data["company"] = company_get_or_create(name=name, actor=actor)[0] if name else None
     if not creating:
         _may(actor, request, access.request_own_q(actor), "修改")
         if not request.is_open:
@@ -99,6 +104,7 @@ def request_save(
     if creating:
         request.created_by = actor
     request.full_clean()
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save()
     if creating:
         _log(request, RequestUpdateKind.RECEIVED, request.received_on,
@@ -123,6 +129,7 @@ def request_progress(
         raise ValidationError({"note": "请写明办理进展"})
     on = _not_future(on or _today(), "on", "日期")
     request.status = RequestStatus.IN_PROGRESS
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save(update_fields=["status"])
     _log(request, RequestUpdateKind.PROGRESS, on, note.strip(), actor)
     return request
@@ -145,6 +152,7 @@ def request_close(
     request.status = RequestStatus.CLOSED
     request.closed_on = on
     request.resolution = resolution.strip()
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save(update_fields=["status", "closed_on", "resolution"])
     _log(request, RequestUpdateKind.CLOSED, on, resolution.strip(), actor)
     return request
@@ -164,6 +172,7 @@ def request_rate(
     request.status = RequestStatus.RATED
     request.satisfaction = satisfaction
     request.rating_comment = comment.strip()
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save(update_fields=["status", "satisfaction", "rating_comment"])
     _log(request, RequestUpdateKind.RATED, _today(), f"{satisfaction}分 {comment}".strip(), actor)
     return request
@@ -197,6 +206,7 @@ def request_escalate(
         raise ValidationError({"to": "督办须提交给上级单位"})
     request.escalated_to = target
     request.escalated_on = today
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save(update_fields=["escalated_to", "escalated_on"])
     days = (today - request.due_on).days
     _log(request, RequestUpdateKind.ESCALATED, today,
@@ -236,5 +246,6 @@ def approval_save(
     if milestone.pk is None:
         milestone.recorded_by = actor
     milestone.full_clean()
+    milestone._history_user = actor  # type: ignore[attr-defined]
     milestone.save()
     return milestone
