@@ -315,7 +315,54 @@ def test_a_target_set_leaves_its_history(world, city_admin):
     )
 
 
+def test_a_project_update_leaves_a_history_entry_per_changed_field(world, teammate):
+    from zhaoshang.projects.models import ProjectTag
+    from zhaoshang.projects.services import project_update
+
+    project = world.project
+    tag = ProjectTag.objects.create(name="省重点储备", owner=world.units.fuzhou)
+    changes = {"name": "长乐东南大数据中心项目", "total_investment": Decimal("45000.5"),
+               "introducer": "东华软件", "description": "数据中心一期", "tags": [tag]}  # fmt: skip
+    assert_history(
+        project,
+        world.owner,
+        lambda: project_update(project=project, actor=world.owner, **changes),
+        set(changes),
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="project_update / sponsors history (another change): sponsors (包挂领导) are not "
+    "history-tracked, a change to them leaves no before → after",
+)
+def test_a_project_sponsor_change_leaves_its_history(world, teammate):
+    from zhaoshang.projects.services import project_update
+
+    assert_history(
+        world.project,
+        world.owner,
+        lambda: project_update(project=world.project, actor=world.owner, sponsors=[teammate]),
+        {"sponsors"},
+    )
+
+
+def test_a_company_merge_leaves_the_history_of_both(world):
+    from zhaoshang.companies.services import company_merge
+
+    duplicate = CompanyFactory(name="东南大数据")
+    assert_history(
+        duplicate,
+        world.owner,
+        lambda: company_merge(keep=world.company, duplicate=duplicate, actor=world.owner),
+        {"merged_into"},
+    )
+    kept = world.company.history.order_by("history_id").last()
+    assert kept.history_user == world.owner and kept.history_change_reason.startswith("合并自")
+
+
 HISTORY_TESTS = {
+    "projects.services.project_update", "companies.services.company_merge",
     "service.services.request_progress", "service.services.request_close",
     "service.services.request_rate", "service.services.request_escalate",
     "fieldwork.services.follow_up_done", "fieldwork.services.event_sign",
