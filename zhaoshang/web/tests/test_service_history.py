@@ -401,6 +401,11 @@ def _request_form(w: World) -> Any:
 
 def _refusals(w: World) -> dict[str, Callable[[], Any]]:
     """A refused call of each service, set up before the database is read."""
+    from zhaoshang.figures.periods import Period
+    from zhaoshang.org.services import user_create
+    from zhaoshang.projects import services as projects
+    from zhaoshang.targets.services import TargetValue, targets_set
+
     team, trip, event, contact = w.team(), w.trip(), w.event(), w.contact()
     request, milestone = w.request(), w.approval()
     signing = fieldwork.event_sign(
@@ -460,6 +465,25 @@ def _refusals(w: World) -> dict[str, Callable[[], Any]]:
         "projects.services.project_drop": lambda: __import__(
             "zhaoshang.projects.services", fromlist=["x"]).project_drop(
             project=w.project, effective_on=D(2017, 1, 1), reason="", actor=w.owner),
+        "projects.services.project_create": lambda: projects.project_create(
+            actor=w.outsider, unit=w.units.changle, name="福清越权登记的项目",
+            effective_on=D(2017, 1, 5)),
+        "projects.services.stage_entry_correct": lambda: projects.stage_entry_correct(
+            entry=w.project.stage_entries.first(), actor=w.owner, note=""),
+        "projects.services.stage_entry_retract": lambda: projects.stage_entry_retract(
+            entry=w.project.stage_entries.first(), actor=w.owner, note=""),
+        "projects.services.project_revive": lambda: projects.project_revive(
+            project=w.project, effective_on=D(2017, 1, 1), actor=w.owner),
+        "projects.services.capital_arrival_record": lambda: projects.capital_arrival_record(
+            project=w.project, amount=Decimal("100"), arrived_on=D(2017, 1, 1),
+            actor=w.outsider),
+        "targets.services.targets_set": lambda: targets_set(
+            period=Period("year", D(2017, 1, 1), D(2017, 12, 31)), actor=w.owner,
+            items=[TargetValue(unit=w.units.changle, measure="signed_count",
+                               value=Decimal("12"))]),
+        "org.services.user_create": lambda: user_create(
+            username=w.owner.username, unit=w.units.changle, role="officer",
+            password="Zs-demo-2026"),
         "projects.services.project_update": lambda: __import__(
             "zhaoshang.projects.services", fromlist=["x"]).project_update(
             project=w.project, actor=w.outsider, name="福清的改名"),
@@ -476,7 +500,10 @@ REFUSAL_NAMES = {
     "service.services.approval_save", "companies.services.company_create",
     "companies.services.company_update", "companies.services.company_merge",
     "projects.services.project_move_to_stage", "projects.services.project_drop",
-    "projects.services.project_update",
+    "projects.services.project_update", "projects.services.project_create",
+    "projects.services.stage_entry_correct", "projects.services.stage_entry_retract",
+    "projects.services.project_revive", "projects.services.capital_arrival_record",
+    "targets.services.targets_set", "org.services.user_create",
 }  # fmt: skip
 
 
@@ -493,20 +520,11 @@ def test_a_refused_call_changes_no_table(world, name):
 
 # Services this test does not drive, and why (each is tested where it lives).
 NOT_DRIVEN = {
-    "projects.services.project_create": "a project's history starts with its first stage "
-    "entry; projects/tests/test_services.py",
     "projects.services.project_save": "the form-to-service step of project pages and imports, "
     "being reworked with project versioning (another change); projects/tests",
-    "projects.services.stage_entry_correct": "stage history is itself rows (StageEntry), "
-    "never edited; projects/tests/test_services.py",
-    "projects.services.stage_entry_retract": "as stage_entry_correct",
-    "projects.services.project_revive": "as stage_entry_correct",
-    "projects.services.capital_arrival_record": "arrivals are rows themselves (another "
-    "change reworks them); projects/tests",
     "org.services.units_load_divisions": "loads the GB/T 2260 tree from a file; basedata",
     "org.services.unit_add": "adds a unit under a parent; org/tests",
-    "org.services.user_create": "users are not history-tracked; org/tests",
-    "org.services.token_create": "tokens are not history-tracked; org/tests",
+    "org.services.token_create": "tokens are not history-tracked and the call has no refusal",
     "org.services.token_revoke": "as token_create",
     "assessment.services.scheme_save": "a scheme's runs keep their inputs; assessment/tests",
     "assessment.services.scheme_run": "a run is a stored row with its inputs; assessment/tests",
