@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.db.models import Q
-from simple_history.admin import SimpleHistoryAdmin
 
 from zhaoshang.companies.models import Company, CompanyContact, CompanyTag
 from zhaoshang.companies.services import company_create, company_update
+from zhaoshang.org.history_admin import HistoryAdmin
 
 
 class ContactInline(admin.TabularInline):
@@ -13,7 +13,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(HistoryAdmin):
     list_display = ["name", "credit_code", "origin", "origin_country", "merged_into"]
     list_filter = ["origin", "tags"]
     search_fields = ["name", "normalized_name", "credit_code"]

@@ -3,12 +3,12 @@ check who may record what; the admin is for looking things up."""
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from zhaoshang.fieldwork.models import Contact, Event, EventSigning, Team, Trip
+from zhaoshang.org.history_admin import HistoryAdmin
 
 
-class ReadOnly(SimpleHistoryAdmin):
+class ReadOnly(HistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from zhaoshang.companies.services import company_get_or_create
 from zhaoshang.fieldwork.models import Contact, Event, Team, Trip
 from zhaoshang.intake.values import HEADER_UNITS, parse_amount
 from zhaoshang.org.access import units_in_scope
@@ -143,10 +142,10 @@ class ContactForm(forms.ModelForm):
         pass
 
     def service_data(self, actor: Any) -> dict[str, Any]:
-        """The cleaned data as the service takes it: the company found or added by name."""
+        """The cleaned data as the service takes it: the company by name (the service finds
+        or adds it in its own transaction, so a refused visit adds no company)."""
         data = dict(self.cleaned_data)
-        company, _ = company_get_or_create(name=data.pop("company_name").strip(), actor=actor)
-        data["company"] = company
+        data["company_name"] = data["company_name"].strip()
         data["projects"] = data.pop("project_codes")
         return data
 

@@ -41,7 +41,7 @@ class Team(models.Model):
     is_active = models.BooleanField(_("在编"), default=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[chains])
 
     class Meta:
         verbose_name = _("招商小分队")
@@ -206,6 +206,10 @@ class EventSigning(models.Model):
     )
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
+    # A line taken off the roster is deleted; its history keeps who took it off, when and
+    # why (the change reason).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("签约项目")
         verbose_name_plural = _("签约项目")
@@ -278,7 +282,7 @@ class Contact(models.Model):
     source = models.CharField(_("来源"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[projects])
 
     class Meta:
         verbose_name = _("对接记录")

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from zhaoshang.companies.services import company_get_or_create
 from zhaoshang.fieldwork.models import Contact, Event, EventSigning, Team, Trip
 from zhaoshang.lib.records import is_unchanged
 from zhaoshang.org import access
@@ -57,10 +58,22 @@ def _set_fields(obj: Any, data: dict[str, Any], fields: tuple[str, ...]) -> list
     return m2m
 
 
-def _save(obj: Any, data: dict[str, Any], m2m: list[str]) -> Any:
+def _company_by_name(data: dict[str, Any], actor: User | None) -> dict[str, Any]:
+    """A company typed by name (a form's `company_name`) is found or added here, inside
+    the service's transaction: a refused call leaves no new company behind."""
+    if "company_name" not in data:
+        return data
+    data = dict(data)
+    name = (data.pop("company_name") or "").strip()
+    data["company"] = company_get_or_create(name=name, actor=actor)[0] if name else None
+    return data
+
+
+def _save(obj: Any, data: dict[str, Any], m2m: list[str], actor: User | None) -> Any:
     obj.full_clean(exclude=m2m)
     if is_unchanged(obj, {name: data[name] for name in m2m}):
         return obj  # submitted unchanged: no save, no history row
+    obj._history_user = actor  # the history row names who made the change
     obj.save()
     for name in m2m:
         getattr(obj, name).set(data[name])
@@ -90,7 +103,7 @@ def team_save(*, data: dict[str, Any], actor: User | None, team: Team | None = N
     _check_unit(actor, team.unit if team.unit_id else None)
     if Team.objects.filter(unit=team.unit, name=team.name).exclude(pk=team.pk).exists():
         raise ValidationError({"name": f"“{team.unit}”已有名为“{team.name}”的小分队"})
-    return _save(team, data, m2m)
+    return _save(team, data, m2m, actor)
 
 
 @transaction.atomic
@@ -110,7 +123,7 @@ def trip_save(*, data: dict[str, Any], actor: User | None, trip: Trip | None = N
         raise ValidationError({"team": f"小分队“{team}”不属于“{unit}”"})
     if trip.pk is None:
         trip.created_by = actor
-    return _save(trip, data, m2m)
+    return _save(trip, data, m2m, actor)
 
 
 # ── contacts ────────────────────────────────────────────────────────────────────────
@@ -123,8 +136,9 @@ CONTACT_FIELDS = ("kind", "contacted_on", "unit", "company", "projects", "trip",
 def contact_log(
     *, data: dict[str, Any], actor: User | None, contact: Contact | None = None, source: str = ""
 ) -> Contact:
-    """Record (or correct) a contact with a company."""
+    """Record (or correct) a contact with a company (given, or typed as `company_name`)."""
     contact = contact or Contact()
+    data = _company_by_name(data, actor)
     _ensure_owned(actor, contact, "对接记录")
     m2m = _set_fields(contact, data, CONTACT_FIELDS)
     _check_unit(actor, contact.unit if contact.unit_id else None)
@@ -157,7 +171,7 @@ def contact_log(
     if contact.pk is None:
         contact.recorded_by = actor
         contact.source = source
-    return _save(contact, data, m2m)
+    return _save(contact, data, m2m, actor)
 
 
 @transaction.atomic
@@ -166,6 +180,7 @@ def follow_up_done(*, contact: Contact, actor: User | None, on: dt.date | None =
     if contact.follow_up_on is None:
         raise ValidationError({"follow_up_on": "该记录没有待跟进事项"})
     contact.follow_up_done_on = on or timezone.localdate()
+    contact._history_user = actor  # type: ignore[attr-defined]
     contact.save(update_fields=["follow_up_done_on"])
     return contact
 
@@ -190,7 +205,7 @@ def event_save(*, data: dict[str, Any], actor: User | None, event: Event | None 
                                "请先移除签约项目"})  # fmt: skip
     if event.pk is None:
         event.created_by = actor
-    return _save(event, data, m2m)
+    return _save(event, data, m2m, actor)
 
 
 @transaction.atomic
@@ -225,19 +240,25 @@ def event_sign(
             project=project, stage=Stage.SIGNED, sign_kind=sign_kind,
             effective_on=event.held_on, actor=actor, source=f"签约活动:{event.name}",
         )  # fmt: skip
-    return EventSigning.objects.create(
+    signing = EventSigning(
         event=event, project=project, sign_kind=sign_kind, amount=amount,
         stage_entry=entry, recorded_by=actor,
     )  # fmt: skip
+    signing._history_user = actor  # type: ignore[attr-defined]
+    signing.save()
+    return signing
 
 
 @transaction.atomic
 def event_signing_remove(*, signing: EventSigning, actor: User | None, note: str) -> None:
-    """Take a project off a roster; the 签约 entry the roster made is retracted with it."""
+    """Take a project off a roster; the 签约 entry the roster made is retracted with it.
+    The line's history keeps who removed it, when and why (the reason)."""
     _ensure_owned(actor, signing.event, "活动")
     if not note.strip():
         raise ValidationError({"note": "移除签约项目须说明原因"})
     entry = signing.stage_entry
+    signing._history_user = actor  # type: ignore[attr-defined]
+    signing._change_reason = note.strip()  # type: ignore[attr-defined]
     signing.delete()
     if entry is not None and StageEntry.objects.filter(pk=entry.pk, in_effect=True).exists():
         stage_entry_retract(entry=entry, actor=actor, note=f"移出签约活动名单:{note}")

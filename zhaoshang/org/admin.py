@@ -3,15 +3,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from zhaoshang.org.access import units_in_scope
+from zhaoshang.org.history_admin import HistoryAdmin
 from zhaoshang.org.models import Unit, User
 from zhaoshang.org.services import unit_add, unit_add_check
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(HistoryAdmin):
     list_display = ["code", "name", "kind", "parent", "project_code_prefix", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]

@@ -3,8 +3,8 @@ through the services, which keep the history whole."""
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from zhaoshang.org.history_admin import HistoryAdmin
 from zhaoshang.projects.models import (
     CapitalArrival,
     Channel,
@@ -58,7 +58,7 @@ class ArrivalInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(HistoryAdmin):
     list_display = ["code", "name", "unit", "stage", "stage_on", "total_investment", "investor"]
     list_filter = ["stage", "chain", "channel", "is_provincial_key", "is_city_key"]
     search_fields = ["code", "name", "investor__name"]

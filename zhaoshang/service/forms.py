@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from zhaoshang.companies.services import company_get_or_create
 from zhaoshang.org.access import scope_unit, units_in_scope
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.forms import DateInput
@@ -72,9 +71,10 @@ class RequestForm(forms.ModelForm):
         pass
 
     def service_data(self, actor: Any) -> dict[str, Any]:
+        """The cleaned data as the service takes it: the company by name (found or added in
+        the service's transaction, so a refused request adds no company)."""
         data = dict(self.cleaned_data)
-        company, _ = company_get_or_create(name=data.pop("company_name").strip(), actor=actor)
-        data["company"] = company
+        data["company_name"] = data["company_name"].strip()
         data["project"] = data.pop("project_code")
         return data
 

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from zhaoshang.companies.services import company_get_or_create
 from zhaoshang.lib.records import is_unchanged
 from zhaoshang.org import access
 from zhaoshang.org.models import UnitKind
@@ -66,6 +67,10 @@ def request_save(
     """Take in a request (受理) or correct its particulars while it is open."""
     creating = request is None
     request = request or ServiceRequest()
+    if "company_name" in data:  # typed by name: found or added inside this transaction
+        data = dict(data)
+        name = (data.pop("company_name") or "").strip()
+        data["company"] = company_get_or_create(name=name, actor=actor)[0] if name else None
     if not creating:
         _may(actor, request, access.request_own_q(actor), "修改")
         if not request.is_open:
@@ -102,6 +107,7 @@ def request_save(
     request.full_clean()
     if is_unchanged(request):
         return request  # submitted unchanged: no save, no history row
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save()
     if creating:
         _log(request, RequestUpdateKind.RECEIVED, request.received_on,
@@ -126,6 +132,7 @@ def request_progress(
         raise ValidationError({"note": "请写明办理进展"})
     on = _not_future(on or _today(), "on", "日期")
     request.status = RequestStatus.IN_PROGRESS
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save(update_fields=["status"])
     _log(request, RequestUpdateKind.PROGRESS, on, note.strip(), actor)
     return request
@@ -148,6 +155,7 @@ def request_close(
     request.status = RequestStatus.CLOSED
     request.closed_on = on
     request.resolution = resolution.strip()
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save(update_fields=["status", "closed_on", "resolution"])
     _log(request, RequestUpdateKind.CLOSED, on, resolution.strip(), actor)
     return request
@@ -167,6 +175,7 @@ def request_rate(
     request.status = RequestStatus.RATED
     request.satisfaction = satisfaction
     request.rating_comment = comment.strip()
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save(update_fields=["status", "satisfaction", "rating_comment"])
     _log(request, RequestUpdateKind.RATED, _today(), f"{satisfaction}分 {comment}".strip(), actor)
     return request
@@ -200,6 +209,7 @@ def request_escalate(
         raise ValidationError({"to": "督办须提交给上级单位"})
     request.escalated_to = target
     request.escalated_on = today
+    request._history_user = actor  # type: ignore[attr-defined]
     request.save(update_fields=["escalated_to", "escalated_on"])
     days = (today - request.due_on).days
     _log(request, RequestUpdateKind.ESCALATED, today,
@@ -240,5 +250,6 @@ def approval_save(
         milestone.recorded_by = actor
     milestone.full_clean()
     if not is_unchanged(milestone):  # submitted unchanged: no save, no history row
+        milestone._history_user = actor  # type: ignore[attr-defined]
         milestone.save()
     return milestone

@@ -64,6 +64,7 @@ def targets_set(
         existing = Target.objects.filter(**key).first()
         if item.value is None:
             if existing:
+                existing._history_user = actor  # type: ignore[attr-defined]
                 existing.delete()
                 changed += 1
             continue
@@ -72,6 +73,7 @@ def targets_set(
         target = existing or Target(**key, period_kind=period.kind)
         target.value, target.set_by, target.source = item.value, actor, source
         target.full_clean()
+        target._history_user = actor  # type: ignore[attr-defined]
         target.save()
         changed += 1
     return changed

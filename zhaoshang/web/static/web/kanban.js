@@ -9,9 +9,9 @@
   var errors = document.getElementById("move-errors");
   var pending = null;
 
-  function csrf() {
-    var m = document.cookie.match(/csrftoken=([^;]+)/);
-    return m ? m[1] : "";
+  function csrf() {  // the cookie is HttpOnly: the page carries the token
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
   }
   function ask(code, stage, label) {
     pending = { code: code, stage: stage };
