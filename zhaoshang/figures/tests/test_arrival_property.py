@@ -35,7 +35,7 @@ op = st.one_of(
         st.booleans(),
         st.integers(0, 2),
         st.integers(1, 28),
-    ),  # fmt: skip
+    ),
     st.tuples(st.just("correct"), st.integers(0, 30), amounts, st.integers(0, 2)),
     st.tuples(st.just("retract"), st.integers(0, 30)),
     st.tuples(st.just("rate"), st.integers(0, 2), rates),
@@ -85,8 +85,9 @@ class ArrivalReplayTest(TestCase):
     @given(steps=st.lists(op, min_size=1, max_size=12))
     def test_past_figures_equal_the_rows_as_they_stood(self, steps):
         unit = Unit.objects.get(code="350112")
-        project = project_create(actor=None, unit=unit, name="长乐外资电子信息项目",
-                                 effective_on=dt.date(2023, 1, 5))  # fmt: skip
+        project = project_create(
+            actor=None, unit=unit, name="长乐外资电子信息项目", effective_on=dt.date(2023, 1, 5)
+        )
         table = {m: Decimal("7.10") for m in MONTHS}
         for m, r in table.items():
             FxRate.objects.create(month=m, cny_per_usd=r)
@@ -98,8 +99,14 @@ class ArrivalReplayTest(TestCase):
             if kind == "record":
                 _, amount, currency, foreign, m, day = step
                 on = MONTHS[m].replace(day=day)
-                a = capital_arrival_record(project=project, amount=amount, currency=currency,
-                                           is_foreign=foreign, arrived_on=on, actor=None)  # fmt: skip
+                a = capital_arrival_record(
+                    project=project,
+                    amount=amount,
+                    currency=currency,
+                    is_foreign=foreign,
+                    arrived_on=on,
+                    actor=None,
+                )
                 rows[a.pk] = Row(a.pk, amount, currency, foreign, on, table[MONTHS[m]])
             elif kind == "correct" and live:
                 _, i, amount, m = step
@@ -108,8 +115,13 @@ class ArrivalReplayTest(TestCase):
                 if (amount, on) == (old.amount, old.on):
                     rows[old.pk] = old
                     continue
-                a = capital_arrival_correct(arrival=old_row(old.pk), actor=None, note="核对回单",
-                                            amount=amount, arrived_on=on)  # fmt: skip
+                a = capital_arrival_correct(
+                    arrival=old_row(old.pk),
+                    actor=None,
+                    note="核对回单",
+                    amount=amount,
+                    arrived_on=on,
+                )
                 rate = (
                     old.rate
                     if on.replace(day=1) == old.on.replace(day=1)

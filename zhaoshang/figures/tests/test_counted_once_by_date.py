@@ -37,25 +37,44 @@ SIX = (6, Decimal("600000"))
 def family(units, final: str = Stage.LANDED) -> Project:
     """东南大数据产业园(360) split into six areas: a 60亿 parent, six 10亿 children, each
     signed in March and landed in May 2022, with 1,000万元 of capital in June."""
-    parent = project_create(actor=None, unit=units.changle, name="360大数据产业园项目群",
-                            effective_on=dt.date(2022, 1, 10), total_investment=Decimal("600000"),
-                            expected_arrival_on=dt.date(2022, 11, 1),
-                            expected_arrival_amount=Decimal("6000"))  # fmt: skip
+    parent = project_create(
+        actor=None,
+        unit=units.changle,
+        name="360大数据产业园项目群",
+        effective_on=dt.date(2022, 1, 10),
+        total_investment=Decimal("600000"),
+        expected_arrival_on=dt.date(2022, 11, 1),
+        expected_arrival_amount=Decimal("6000"),
+    )
     projects = [parent]
     for i in range(1, 7):
-        projects.append(project_create(
-            actor=None, unit=units.changle, name=f"360大数据产业园{i}区项目", parent=parent,
-            effective_on=dt.date(2022, 1, 10), total_investment=Decimal("100000"),
-            expected_arrival_on=dt.date(2022, 11, 1), expected_arrival_amount=Decimal("1000"),
-        ))  # fmt: skip
+        projects.append(
+            project_create(
+                actor=None,
+                unit=units.changle,
+                name=f"360大数据产业园{i}区项目",
+                parent=parent,
+                effective_on=dt.date(2022, 1, 10),
+                total_investment=Decimal("100000"),
+                expected_arrival_on=dt.date(2022, 11, 1),
+                expected_arrival_amount=Decimal("1000"),
+            )
+        )
     for p in projects:
-        project_move_to_stage(project=p, stage=Stage.SIGNED, sign_kind="contract",
-                              effective_on=dt.date(2022, 3, 1), actor=None)  # fmt: skip
+        project_move_to_stage(
+            project=p,
+            stage=Stage.SIGNED,
+            sign_kind="contract",
+            effective_on=dt.date(2022, 3, 1),
+            actor=None,
+        )
         if final == Stage.LANDED:
-            project_move_to_stage(project=p, stage=Stage.LANDED, effective_on=dt.date(2022, 5, 1),
-                                  actor=None)  # fmt: skip
-            capital_arrival_record(project=p, amount=Decimal("1000"),
-                                   arrived_on=dt.date(2022, 6, 1), actor=None)  # fmt: skip
+            project_move_to_stage(
+                project=p, stage=Stage.LANDED, effective_on=dt.date(2022, 5, 1), actor=None
+            )
+            capital_arrival_record(
+                project=p, amount=Decimal("1000"), arrived_on=dt.date(2022, 6, 1), actor=None
+            )
     return parent
 
 
@@ -75,8 +94,7 @@ def _dash(**_: object) -> dashboard.Dashboard:
     from zhaoshang.org.models import Unit
 
     fuzhou = Unit.objects.get(code="350100")
-    return dashboard.dashboard_build(projects=_all(), scope=fuzhou,
-                                     period=Period("year", *YEAR))  # fmt: skip
+    return dashboard.dashboard_build(projects=_all(), scope=fuzhou, period=Period("year", *YEAR))
 
 
 def _snapshot_groups(rows) -> tuple[int, Decimal]:
@@ -157,13 +175,17 @@ NOT_FIGURES = {
 
 
 def _public(module) -> set:
-    return {f for name, f in inspect.getmembers(module, inspect.isfunction)
-            if f.__module__ == module.__name__ and not name.startswith("_")}  # fmt: skip
+    return {
+        f
+        for name, f in inspect.getmembers(module, inspect.isfunction)
+        if f.__module__ == module.__name__ and not name.startswith("_")
+    }
 
 
 def test_every_figure_function_is_read():
-    found = set().union(*(_public(m) for m in (pipeline, capital, breakdowns, dashboard, tables,
-                                                rolling)))  # fmt: skip
+    found = set().union(
+        *(_public(m) for m in (pipeline, capital, breakdowns, dashboard, tables, rolling))
+    )
     assert found - set(READERS) - NOT_FIGURES == set()
 
 
@@ -176,11 +198,21 @@ def test_an_umbrella_counts_as_its_six_children(units, function):
 @pytest.mark.parametrize("code", list(measures.MEASURES))
 def test_every_measure_counts_the_children_not_the_umbrella(units, code):
     family(units)
-    actuals = measures.Actuals(user=None, unit=units.changle, start=YEAR[0], end=YEAR[1],
-                               today=dt.date(2023, 1, 1))  # fmt: skip
-    expected = {"signed_count": 6, "landed_count": 6, "signed_amount": 600000,
-                "landed_amount": 600000, "capital_cny": 6000, "construction_count": 0,
-                "foreign_usd": 0, "trips": 0, "companies_visited": 0, "events": 0}  # fmt: skip
+    actuals = measures.Actuals(
+        user=None, unit=units.changle, start=YEAR[0], end=YEAR[1], today=dt.date(2023, 1, 1)
+    )
+    expected = {
+        "signed_count": 6,
+        "landed_count": 6,
+        "signed_amount": 600000,
+        "landed_amount": 600000,
+        "capital_cny": 6000,
+        "construction_count": 0,
+        "foreign_usd": 0,
+        "trips": 0,
+        "companies_visited": 0,
+        "events": 0,
+    }
     assert actuals.value(code) == expected[code]
 
 
@@ -189,9 +221,15 @@ def test_the_briefing_the_lists_the_kanban_and_the_roster_count_six(units, owner
     from zhaoshang.fieldwork.services import event_save, event_sign
     from zhaoshang.reports.briefing import briefing_build
 
-    event = event_save(data={"name": "360大数据产业园签约仪式", "kind": "signing",
-                             "held_on": dt.date(2022, 2, 1), "unit": units.changle},
-                       actor=None)  # fmt: skip
+    event = event_save(
+        data={
+            "name": "360大数据产业园签约仪式",
+            "kind": "signing",
+            "held_on": dt.date(2022, 2, 1),
+            "unit": units.changle,
+        },
+        actor=None,
+    )
     parent = family(units)
     for p in Project.objects.all():
         event_sign(event=event, project=p, sign_kind="contract", actor=None)
@@ -235,39 +273,67 @@ def build_history(unit, seed: int = 12) -> None:
     umbrella = None
     for i in range(24):
         start = day()
-        p = project_create(actor=None, unit=unit, name=f"长乐第{i}号项目", effective_on=start,
-                           total_investment=Decimal(rng.randint(1, 90000)),
-                           parent=umbrella if i % 7 == 3 else None)  # fmt: skip
+        p = project_create(
+            actor=None,
+            unit=unit,
+            name=f"长乐第{i}号项目",
+            effective_on=start,
+            total_investment=Decimal(rng.randint(1, 90000)),
+            parent=umbrella if i % 7 == 3 else None,
+        )
         if i == 0:
             umbrella = p
         on = start
-        for stage in (Stage.NEGOTIATING, Stage.SIGNED, Stage.LANDED, Stage.CONSTRUCTION,
-                      Stage.OPERATING):  # fmt: skip
+        for stage in (
+            Stage.NEGOTIATING,
+            Stage.SIGNED,
+            Stage.LANDED,
+            Stage.CONSTRUCTION,
+            Stage.OPERATING,
+        ):
             if rng.random() < 0.35:
                 break
             on = on + dt.timedelta(days=rng.randint(0, 120))
             if on > dt.date(2024, 1, 1):
                 break
-            project_move_to_stage(project=p, stage=stage, effective_on=on, actor=None,
-                                  sign_kind="contract" if stage == Stage.SIGNED else "")  # fmt: skip
+            project_move_to_stage(
+                project=p,
+                stage=stage,
+                effective_on=on,
+                actor=None,
+                sign_kind="contract" if stage == Stage.SIGNED else "",
+            )
             if RANK[stage] >= RANK[Stage.LANDED] and rng.random() < 0.6:
-                a = capital_arrival_record(project=p, amount=Decimal(rng.randint(1, 5000)),
-                                           currency=rng.choice(["CNY", "USD"]),
-                                           is_foreign=rng.random() < 0.5,
-                                           arrived_on=on + dt.timedelta(days=10), actor=None)  # fmt: skip
+                a = capital_arrival_record(
+                    project=p,
+                    amount=Decimal(rng.randint(1, 5000)),
+                    currency=rng.choice(["CNY", "USD"]),
+                    is_foreign=rng.random() < 0.5,
+                    arrived_on=on + dt.timedelta(days=10),
+                    actor=None,
+                )
                 if rng.random() < 0.2:
                     capital_arrival_retract(arrival=a, actor=None, note="重复登记")
         last = p.stage_entries.filter(in_effect=True).order_by("-effective_on", "-seq").first()
         if rng.random() < 0.2 and last.seq > 1:
             stage_entry_retract(entry=last, actor=None, note="误录")
         elif rng.random() < 0.2 and last.seq > 1:
-            stage_entry_correct(entry=last, actor=None, note="日期更正",
-                                effective_on=last.effective_on - dt.timedelta(days=3),
-                                confirm_out_of_order=True)  # fmt: skip
+            stage_entry_correct(
+                entry=last,
+                actor=None,
+                note="日期更正",
+                effective_on=last.effective_on - dt.timedelta(days=3),
+                confirm_out_of_order=True,
+            )
         if rng.random() < 0.15:
             p.refresh_from_db()
-            project_move_to_stage(project=p, stage=Stage.DROPPED, note="投资方撤资",
-                                  effective_on=max(p.stage_on, dt.date(2022, 9, 1)), actor=None)  # fmt: skip
+            project_move_to_stage(
+                project=p,
+                stage=Stage.DROPPED,
+                note="投资方撤资",
+                effective_on=max(p.stage_on, dt.date(2022, 9, 1)),
+                actor=None,
+            )
 
 
 class Reference:
@@ -277,8 +343,11 @@ class Reference:
         parents = set(
             Project.objects.filter(parent__isnull=False).values_list("parent_id", flat=True)
         )
-        self.amount = {pk: a for pk, a in Project.objects.values_list("pk", "total_investment")
-                       if pk not in parents}  # fmt: skip
+        self.amount = {
+            pk: a
+            for pk, a in Project.objects.values_list("pk", "total_investment")
+            if pk not in parents
+        }
         self.entries: dict[int, list] = {}
         for e in StageEntry.objects.filter(in_effect=True, project_id__in=self.amount):
             self.entries.setdefault(e.project_id, []).append((e.effective_on, e.seq, e.stage))
@@ -302,16 +371,25 @@ class Reference:
     def flows(self, start: dt.date, end: dt.date) -> dict[str, tuple[int, Decimal]]:
         out = {}
         for stage in ("signed", "landed", "construction", "operating"):
-            hit = [pk for pk in self.amount
-                   if start <= min((d for d, _, s in self.entries[pk] if s in stages_from(stage)),
-                                   default=dt.date.max) <= end]  # fmt: skip
+            hit = [
+                pk
+                for pk in self.amount
+                if start
+                <= min(
+                    (d for d, _, s in self.entries[pk] if s in stages_from(stage)),
+                    default=dt.date.max,
+                )
+                <= end
+            ]
             out[stage] = (len(hit), sum((self.amount[pk] or 0 for pk in hit), Decimal(0)))
         return out
 
     def capital(self, start: dt.date, end: dt.date) -> tuple[Decimal, Decimal]:
         inside = [a for a in self.arrivals if start <= a.arrived_on <= end]
-        return (sum((a.cny_wan for a in inside), Decimal(0)),
-                sum((a.usd_wan for a in inside if a.is_foreign), Decimal(0)))  # fmt: skip
+        return (
+            sum((a.cny_wan for a in inside), Decimal(0)),
+            sum((a.usd_wan for a in inside if a.is_foreign), Decimal(0)),
+        )
 
 
 DATES = [dt.date(2021, 6, 30), dt.date(2022, 5, 18), dt.date(2022, 12, 31), dt.date(2023, 3, 9)]
@@ -331,13 +409,24 @@ def test_back_dated_figures_equal_the_history_rows(units):
     build_history(units.changle)
     ref = Reference()
     for year in (2021, 2022, 2023):
-        targets_set(period=Period("year", dt.date(year, 1, 1), dt.date(year, 12, 31)), actor=None,
-                    items=[TargetValue(units.changle, code, Decimal(100)) for code in measures.MEASURES])  # fmt: skip
-    scheme = scheme_save(data={"name": "招商引资考评", "period": Period("year", *YEAR),
-                               "owner": units.fuzhou, "units": [units.changle]},
-                         indicators=[{"measure": "landed_count", "weight": "50", "cap": "1.2"},
-                                     {"measure": "capital_cny", "weight": "50", "cap": "1.2"}],
-                         actor=None)  # fmt: skip
+        targets_set(
+            period=Period("year", dt.date(year, 1, 1), dt.date(year, 12, 31)),
+            actor=None,
+            items=[TargetValue(units.changle, code, Decimal(100)) for code in measures.MEASURES],
+        )
+    scheme = scheme_save(
+        data={
+            "name": "招商引资考评",
+            "period": Period("year", *YEAR),
+            "owner": units.fuzhou,
+            "units": [units.changle],
+        },
+        indicators=[
+            {"measure": "landed_count", "weight": "50", "cap": "1.2"},
+            {"measure": "capital_cny", "weight": "50", "cap": "1.2"},
+        ],
+        actor=None,
+    )
     for day in DATES:
         since = dt.date(day.year, 1, 1)
         snap, flows, (cny, usd) = ref.snapshot(day), ref.flows(since, day), ref.capital(since, day)
@@ -355,14 +444,25 @@ def test_back_dated_figures_equal_the_history_rows(units):
             Decimal(facts["capital"]["foreign_usd_wan"]),
         ) == (cny, usd)
         by_measure = {t["measure"]: Decimal(t["actual"]) for t in facts["targets"]}
-        expected = {"signed_count": flows["signed"][0], "landed_count": flows["landed"][0],
-                    "construction_count": flows["construction"][0], "signed_amount": flows["signed"][1],
-                    "landed_amount": flows["landed"][1], "capital_cny": cny, "foreign_usd": usd,
-                    "trips": 0, "companies_visited": 0, "events": 0}  # fmt: skip
+        expected = {
+            "signed_count": flows["signed"][0],
+            "landed_count": flows["landed"][0],
+            "construction_count": flows["construction"][0],
+            "signed_amount": flows["signed"][1],
+            "landed_amount": flows["landed"][1],
+            "capital_cny": cny,
+            "foreign_usd": usd,
+            "trips": 0,
+            "companies_visited": 0,
+            "events": 0,
+        }
         assert by_measure == expected, day
         assert Target.objects.filter(start=since).count() == len(measures.MEASURES)
-        d = dashboard.dashboard_build(projects=Project.objects.in_unit(units.changle), scope=units.changle,
-                                      period=Period("custom", since, day))  # fmt: skip
+        d = dashboard.dashboard_build(
+            projects=Project.objects.in_unit(units.changle),
+            scope=units.changle,
+            period=Period("custom", since, day),
+        )
         assert {b: _t(d.snapshot.bucket(b)) for b in snap} == snap
         assert {s: _t(t) for s, t in d.flows.items()} == flows
         assert (d.capital.arrived_cny_wan, d.capital.foreign_usd_wan) == (cny, usd)
@@ -376,8 +476,10 @@ def test_back_dated_figures_equal_the_history_rows(units):
         for m, (_, cells, _) in enumerate(months.rows, start=1):
             first = dt.date(day.year, m, 1)
             last = min((first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), day)
-            assert cells[2:4] == [ref.flows(first, last)["landed"][0],
-                                  ref.flows(first, last)["landed"][1] / 10000], (day, m)  # fmt: skip
+            assert cells[2:4] == [
+                ref.flows(first, last)["landed"][0],
+                ref.flows(first, last)["landed"][1] / 10000,
+            ], (day, m)
         if day.year == 2022:
             inputs = gather_inputs(scheme, actor=None, as_of=day)["units"][0]
             assert Decimal(inputs["figures"]["landed_count"]["actual"]) == flows["landed"][0]
