@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from zhaoshang.factories import make_project
 from zhaoshang.figures.capital import capital_figures
@@ -273,3 +274,30 @@ def test_cli_recalculates_a_month_as_a_city_admin(
     out = capsys.readouterr().out
     assert "汇率7.1000→7.2000,折合710.0000→720.0000万元" in out and "重新折算到资记录1条" in out
     assert _june() == Decimal("1220")
+
+
+def test_an_assessment_counts_corrected_arrivals_but_not_recalculations(
+    june_arrivals, june_rate, owner, city_admin
+):
+    from zhaoshang.assessment.services import _deductions, scheme_save
+    from zhaoshang.figures.periods import Period
+    from zhaoshang.projects.services import (
+        capital_arrival_correct,
+        capital_arrivals_recalculate,
+    )
+
+    p, _, cny = june_arrivals
+    today = timezone.localdate()
+    scheme = scheme_save(
+        data={"name": "招商引资阶段考评", "period": Period("year", today.replace(month=1, day=1),
+                                                   today.replace(month=12, day=31)),
+              "owner": city_admin.unit, "units": [p.unit]},
+        indicators=[{"measure": "capital_cny", "weight": "100", "cap": "1.2"}], actor=None,
+    )  # fmt: skip
+    projects = Project.objects.all()
+    assert _deductions(scheme, projects, today)["corrections"] == 0
+    capital_arrival_correct(arrival=cny, actor=owner, note="回单金额有误", amount=Decimal("600"))
+    june_rate.cny_per_usd = Decimal("7.20")
+    june_rate.save()
+    capital_arrivals_recalculate(month=JUNE[0], actor=city_admin, reason="汇率更正")
+    assert _deductions(scheme, projects, today)["corrections"] == 1
