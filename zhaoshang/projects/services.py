@@ -486,6 +486,11 @@ def _convert_into(arrival: CapitalArrival, rate: Decimal | None) -> None:
 
 
 def _check_arrival(arrival: CapitalArrival, evidence: File | None) -> None:
+    if Project.objects.filter(parent_id=arrival.project_id).exists():
+        # An umbrella is not counted (DESIGN §7): its capital would silently count nowhere.
+        raise ValidationError(
+            {"__all__": "该项目已拆分为子项目(项目群),到资请登记在相应的子项目上"}
+        )
     _check_date(arrival.arrived_on, "arrived_on", "到资日期")
     _check_evidence(evidence)
     if arrival.currency not in Currency.values:

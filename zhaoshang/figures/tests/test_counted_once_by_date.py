@@ -46,6 +46,10 @@ def family(units, final: str = Stage.LANDED) -> Project:
         expected_arrival_on=dt.date(2022, 11, 1),
         expected_arrival_amount=Decimal("6000"),
     )
+    if final == Stage.LANDED:  # recorded before the split: the umbrella's own capital
+        capital_arrival_record(
+            project=parent, amount=Decimal("6000"), arrived_on=dt.date(2022, 6, 1), actor=None
+        )
     projects = [parent]
     for i in range(1, 7):
         projects.append(
@@ -72,10 +76,23 @@ def family(units, final: str = Stage.LANDED) -> Project:
             project_move_to_stage(
                 project=p, stage=Stage.LANDED, effective_on=dt.date(2022, 5, 1), actor=None
             )
-            capital_arrival_record(
-                project=p, amount=Decimal("1000"), arrived_on=dt.date(2022, 6, 1), actor=None
-            )
+            if p is not parent:
+                capital_arrival_record(
+                    project=p, amount=Decimal("1000"), arrived_on=dt.date(2022, 6, 1), actor=None
+                )
     return parent
+
+
+def test_capital_is_recorded_on_a_child_not_on_the_umbrella(units, owner):
+    from django.core.exceptions import ValidationError
+
+    parent = family(units)
+    before = list(CapitalArrival.objects.order_by("pk").values())
+    with pytest.raises(ValidationError, match="到资请登记在相应的子项目上"):
+        capital_arrival_record(
+            project=parent, amount=Decimal("500"), arrived_on=dt.date(2022, 7, 1), actor=owner
+        )
+    assert list(CapitalArrival.objects.order_by("pk").values()) == before
 
 
 def _all() -> pipeline.ProjectQuerySet:
