@@ -328,6 +328,31 @@ def cmd_briefing(args: argparse.Namespace) -> None:
         sys.stdout.write(text)
 
 
+def cmd_fx_recalculate(args: argparse.Namespace) -> None:
+    """Apply the rate table as it is now to a month's arrivals (a recorded recalculation)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from zhaoshang.org.models import User
+    from zhaoshang.projects.services import capital_arrivals_recalculate
+
+    user = User.objects.filter(username=args.user, is_active=True).first()
+    if user is None:
+        raise CliError(f"找不到用户“{args.user}”")
+    try:
+        rows = capital_arrivals_recalculate(
+            month=args.month.replace(day=1), actor=user, reason=args.reason
+        )
+    except (PermissionDenied, ValidationError) as exc:
+        message = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        raise CliError("".join(message)) from None
+    for row in rows:
+        before = row.corrects
+        assert before is not None  # a recalculation always replaces a row
+        was = f"汇率{before.rate or '—'}→{row.rate},折合{before.cny_wan or '—'}→{row.cny_wan}万元"
+        print(f"{row.project.code} {row.arrived_on:%Y-%m-%d} {row.amount}{row.currency}:{was}")
+    print(f"{args.month:%Y年%-m月}重新折算到资记录{len(rows)}条")
+
+
 def cmd_export_projects(args: argparse.Namespace) -> None:
     from django.utils import timezone
 
@@ -539,6 +564,15 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--user", help="按该用户的可见范围生成;无权查看该单位时拒绝")
     brief.add_argument("-o", "--output")
     brief.set_defaults(func=cmd_briefing)
+
+    fx = sub.add_parser("fx", help="美元汇率").add_subparsers(
+        dest="fx_command", required=True, parser_class=_Parser
+    )
+    recalc = fx.add_parser("recalculate", help="按更正后的汇率重新折算某月已登记的到资(留痕)")
+    recalc.add_argument("--month", required=True, type=_date, help="该月任一日,如 2024-06-01")
+    recalc.add_argument("--user", required=True, help="执行的市级管理员")
+    recalc.add_argument("--reason", required=True, help="重新折算的原因")
+    recalc.set_defaults(func=cmd_fx_recalculate)
 
     manage = sub.add_parser("manage", help="Django 管理命令", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

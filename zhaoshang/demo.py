@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company, CompanyTag, Origin
+from zhaoshang.lib.money import convert_arrival
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.org.models import Role, Unit, UnitKind, User
 from zhaoshang.org.services import FUZHOU_CODE, unit_add, user_create
@@ -328,6 +329,7 @@ def load_demo(
     rng = random.Random(seed)
     city = ensure_demo_units()
     ensure_fx_rates(today)
+    rates = dict(FxRate.objects.values_list("month", "cny_per_usd"))
     builder = _Builder(rng, today, city)
     tags = list(CompanyTag.objects.all())
     counts = {"projects": 0, "stage_entries": 0, "arrivals": 0, "companies": 0}
@@ -367,13 +369,21 @@ def load_demo(
                     }
                 )
             for amount, currency, on in _arrivals(rng, project, history, today):
+                foreign = currency == Currency.USD
+                rate = rates[on.replace(day=1)] if foreign else None
+                cny, usd = convert_arrival(amount, currency, foreign, rate)
                 arrivals.append(
                     {
+                        "rate": rate,
+                        "cny_wan": cny,
+                        "usd_wan": usd,
+                        "action": "record",
+                        "in_effect": True,
                         "project_id": project.pk,
                         "amount": amount,
                         "currency": currency,
                         "arrived_on": on,
-                        "is_foreign": currency == Currency.USD,
+                        "is_foreign": foreign,
                         "note": "",
                         "evidence": "",
                         "source": DEMO_SOURCE,

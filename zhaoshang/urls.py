@@ -28,6 +28,7 @@ urlpatterns = [
     path("projects/<str:code>/edit/", projects.project_edit, name="project_edit"),
     path("projects/<str:code>/stage/", projects.project_move, name="project_move"),
     path("projects/<str:code>/arrivals/new/", projects.arrival_create, name="arrival_create"),
+    path("projects/<str:code>/arrivals/<int:pk>/", projects.arrival_fix, name="arrival_fix"),
     path("kanban/", projects.kanban, name="kanban"),
     path("kanban/move/", projects.kanban_move, name="kanban_move"),
     path("projects/<str:code>/approvals/new/", service.approval_edit, name="approval_create"),

@@ -5,15 +5,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from zhaoshang.api.errors import InvalidInput
 from zhaoshang.api.schemas import (
+    ArrivalCorrectIn,
     ArrivalIn,
     ArrivalOut,
     ConflictOut,
     Errors,
+    NoteIn,
     ProjectDetailOut,
     ProjectIn,
     ProjectOut,
@@ -23,7 +26,9 @@ from zhaoshang.api.schemas import (
 from zhaoshang.org.access import can_write
 from zhaoshang.projects.filters import ProjectFilter
 from zhaoshang.projects.forms import (
+    ArrivalCorrectForm,
     ArrivalForm,
+    ArrivalRetractForm,
     ProjectForm,
     StageMoveForm,
     form_errors,
@@ -33,7 +38,9 @@ from zhaoshang.projects.models import Project
 from zhaoshang.projects.selectors import get_project_for_user
 from zhaoshang.projects.services import (
     EditConflict,
+    capital_arrival_correct,
     capital_arrival_record,
+    capital_arrival_retract,
     project_move_to_stage,
     project_save,
 )
@@ -181,6 +188,25 @@ def project_move(request: HttpRequest, code: str, payload: StageMoveIn) -> Any:
     project = _writable(request, code)
     data = _valid(StageMoveForm(data=payload.dict()))
     return Status(201, project_move_to_stage(project=project, actor=request.user, **data))  # type: ignore[arg-type]
+
+
+@router.post("/projects/{code}/arrivals/{arrival_id}/correction", response={201: ArrivalOut,
+             403: Errors, 404: Errors, 422: Errors}, summary="更正到资")  # fmt: skip
+def arrival_correct(request: HttpRequest, code: str, arrival_id: int,
+                    payload: ArrivalCorrectIn) -> Any:  # fmt: skip
+    project = _writable(request, code)
+    arrival = get_object_or_404(project.arrivals, pk=arrival_id, in_effect=True)
+    data = _valid(ArrivalCorrectForm(data=payload.dict()))
+    return Status(201, capital_arrival_correct(arrival=arrival, actor=request.user, **data))  # type: ignore[arg-type]
+
+
+@router.post("/projects/{code}/arrivals/{arrival_id}/retraction", response={201: ArrivalOut,
+             403: Errors, 404: Errors, 422: Errors}, summary="撤销到资")  # fmt: skip
+def arrival_retract(request: HttpRequest, code: str, arrival_id: int, payload: NoteIn) -> Any:
+    project = _writable(request, code)
+    arrival = get_object_or_404(project.arrivals, pk=arrival_id, in_effect=True)
+    data = _valid(ArrivalRetractForm(data=payload.dict()))
+    return Status(201, capital_arrival_retract(arrival=arrival, actor=request.user, **data))  # type: ignore[arg-type]
 
 
 @router.post("/projects/{code}/arrivals", response={201: ArrivalOut, 403: Errors, 404: Errors,

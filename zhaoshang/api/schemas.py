@@ -164,6 +164,11 @@ class ArrivalOut(Schema):
     currency: str
     arrived_on: dt.date
     is_foreign: bool
+    rate: str | None
+    cny_wan: str | None
+    action: str
+    in_effect: bool
+    corrects_id: int | None
     note: str
     evidence: str | None
     recorded_by: str | None
@@ -171,6 +176,14 @@ class ArrivalOut(Schema):
     @staticmethod
     def resolve_amount(obj: Any) -> str:
         return plain(obj.amount)
+
+    @staticmethod
+    def resolve_rate(obj: Any) -> str | None:
+        return money(obj.rate)
+
+    @staticmethod
+    def resolve_cny_wan(obj: Any) -> str | None:
+        return money(obj.cny_wan)
 
     @staticmethod
     def resolve_evidence(obj: Any) -> str | None:
@@ -257,6 +270,14 @@ class ArrivalIn(Schema):
     arrived_on: dt.date
     currency: str = "CNY"
     is_foreign: bool = False
+    note: str = ""
+
+
+class ArrivalCorrectIn(ArrivalIn):
+    """The arrival as it should have been; `note` (why) is required."""
+
+
+class NoteIn(Schema):
     note: str = ""
 
 

@@ -17,7 +17,7 @@ from zhaoshang.figures.measures import MEASURES, Actuals
 from zhaoshang.figures.periods import Period
 from zhaoshang.lib.money import plain
 from zhaoshang.org import access
-from zhaoshang.projects.models import EntryAction, StageEntry
+from zhaoshang.projects.models import ArrivalAction, CapitalArrival, EntryAction, StageEntry
 from zhaoshang.projects.stages import Stage
 from zhaoshang.targets.models import Target
 
@@ -116,11 +116,14 @@ def _deductions(scheme: Scheme, projects: Any, end: dt.date) -> dict[str, int]:
     # (local days, as a range of instants: no date function over every history row).
     first = timezone.make_aware(dt.datetime.combine(scheme.start, dt.time.min))
     after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    window = {"recorded_at__gte": first, "recorded_at__lt": after, "project__in": projects}
     corrections = StageEntry.objects.filter(
-        action__in=[EntryAction.CORRECTION, EntryAction.RETRACTION],
-        recorded_at__gte=first,
-        recorded_at__lt=after,
-        project__in=projects,
+        action__in=[EntryAction.CORRECTION, EntryAction.RETRACTION], **window
+    ).count()
+    # Arrivals corrected or withdrawn count alike; a recalculation at a corrected rate is
+    # the city's, not a wrong report.
+    corrections += CapitalArrival.objects.filter(
+        action__in=[ArrivalAction.CORRECTION, ArrivalAction.RETRACTION], **window
     ).count()
     return {"dropped": dropped, "not_started": not_started, "corrections": corrections}
 

@@ -7,7 +7,8 @@ them (follow-ups due, stalled projects, the calendar). Counting rules:
   visits per trip-day are the visits logged on the period's trips ÷ those trips' days;
 - a request is received when taken in, closed when 办结 (rated ones included), overdue on
   day D when still open on D past its due date; D is the period's end, or today when the
-  period has not ended;
+  period has not ended; every count of the period stops at that D (a trip or event
+  planned after it has not happened yet);
 - approval elapsed days are end − start; medians are over finished milestones.
 """
 
@@ -27,6 +28,8 @@ from django.utils.http import urlencode
 
 from zhaoshang.fieldwork.models import Contact, ContactKind, Event, EventSigning, Trip
 from zhaoshang.figures.periods import Period
+from zhaoshang.figures.pipeline import exact_sum
+from zhaoshang.figures.tally import from_scaled
 from zhaoshang.lib.money import plain, wan_to_yi
 from zhaoshang.org import access
 from zhaoshang.org.models import DEFAULT_STALLED_DAYS, Unit
@@ -90,8 +93,9 @@ class FieldworkFigures:
 def fieldwork_figures(
     *, user: Any, scope: Unit, period: Period, today: dt.date
 ) -> FieldworkFigures:
-    start, end = period.start, period.end
-    as_of = min(end, today)
+    as_of = min(period.end, today)
+    # Everything stops at as_of: a trip or an event planned after it has not happened yet.
+    start, end = period.start, as_of
     out = FieldworkFigures(scope=scope, period=period, as_of=as_of)
 
     trips = list(owned_under(Trip.objects, user, scope).filter(start_on__range=(start, end))
@@ -141,7 +145,9 @@ def overdue_on(requests: QuerySet[ServiceRequest], day: dt.date) -> QuerySet[Ser
 
 def roster_totals(signings: QuerySet[EventSigning]) -> tuple[int, Decimal]:
     """Projects on rosters and their amount (the signing amount, else the project's total
-    investment), in 万元. Each project counts once per roster line."""
+        investment), in 万元. Each project counts once per roster line; an umbrella project
+    (DESIGN §7) is not counted."""
+    signings = signings.filter(project__in=Project.objects.counted())
     agg = signings.aggregate(
         n=Count("pk"), total=Sum(Coalesce("amount", "project__total_investment"))
     )
@@ -174,28 +180,33 @@ class Fulfilment:
         return _ratio(self.construction * 100, self.projects, "0.1")
 
     @property
-    def capital_rate(self) -> Decimal | None:  # 资金到位率 (CNY arrived ÷ signed amount)
+    def capital_rate(self) -> Decimal | None:  # 资金到位率 (all capital arrived, 万元 ÷ signed)
         return _ratio(self.capital_wan * 100, self.amount_wan, "0.1")
 
 
 def event_fulfilment(event: Event, as_of: dt.date) -> Fulfilment:
     """Of the projects signed at the event: how many had landed, started construction,
-    received capital (CNY and USD, arrivals on or before `as_of`), or were dropped."""
+    received capital (arrivals in effect on or before `as_of`, every currency, in 万元 at
+    the conversion each keeps), or were dropped. Umbrella projects are not counted."""
     signings = EventSigning.objects.filter(event=event)
     count, amount = roster_totals(signings)
-    project_ids = list(signings.values_list("project_id", flat=True))
-    projects = Project.objects.filter(pk__in=project_ids)
+    projects = Project.objects.counted().filter(pk__in=signings.values("project_id"))
+    project_ids = list(projects.values_list("pk", flat=True))
     landed = projects.filter(landed_on__lte=as_of).count()
     construction = projects.filter(construction_on__lte=as_of).count()
     dropped = projects.with_stage_on(as_of).filter(stage_as_of=Stage.DROPPED).count()
-    arrivals = CapitalArrival.objects.filter(project_id__in=project_ids, arrived_on__lte=as_of)
-    sums = dict(arrivals.order_by().values_list("currency").annotate(s=Sum("amount")))
+    arrivals = CapitalArrival.objects.filter(
+        project_id__in=project_ids, arrived_on__lte=as_of, in_effect=True
+    )
+    sums = arrivals.order_by().aggregate(
+        cny=exact_sum("cny_wan"), usd=exact_sum("amount", filter=Q(currency=Currency.USD))
+    )
     return Fulfilment(
         as_of=as_of, projects=count, amount_wan=amount, landed=landed,
         construction=construction,
         with_capital=arrivals.order_by().values("project_id").distinct().count(),
-        capital_wan=Decimal(sums.get(Currency.CNY) or 0),
-        capital_usd_wan=Decimal(sums.get(Currency.USD) or 0), dropped=dropped,
+        capital_wan=from_scaled(sums["cny"]), capital_usd_wan=from_scaled(sums["usd"]),
+        dropped=dropped,
     )  # fmt: skip
 
 

@@ -1,22 +1,24 @@
 """Capital arrived (实际到资, CNY) and foreign capital utilised (实际利用外资, USD).
 
-Arrivals are summed exactly per currency and month in the database; each month's sum is
-converted with that month's rate (CNY per USD) and rounded half-up to one yuan/dollar
-(4 decimals of 万). A month without a rate is an error, not a silent zero.
+Each arrival carries the conversion made when it was recorded (CapitalArrival: its rate,
+万元 and 万美元, rounded half-up to one yuan/dollar); figures sum those exactly in the
+database and never read the rate table, so a corrected rate moves no reported figure
+(DESIGN §7). Only arrivals in effect count: a figure as of D is the rows in effect now
+with arrived_on ≤ D. An arrival left without a conversion (recorded before its month had
+a rate, from before conversions were kept) is an error naming the month, not a zero.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from zhaoshang.figures.pipeline import exact_sum
 from zhaoshang.figures.tally import ZERO, from_scaled
-from zhaoshang.lib.money import WAN_QUANTUM, plain
-from zhaoshang.projects.models import Currency, FxRate
+from zhaoshang.lib.money import plain
 from zhaoshang.projects.querysets import ProjectQuerySet
 
 
@@ -41,52 +43,27 @@ class CapitalFigures:
         }
 
 
-def _convert(amount: Decimal, rate: Decimal, to: str) -> Decimal:
-    value = amount * rate if to == Currency.CNY else amount / rate
-    return value.quantize(WAN_QUANTUM, rounding=ROUND_HALF_UP)
-
-
 def capital_figures(*, projects: ProjectQuerySet, start: date, end: date) -> CapitalFigures:
+    """Capital of the counted projects (umbrellas out, see ProjectQuerySet.counted) arrived
+    in [start, end]: the arrivals in effect, summed at the conversion each keeps."""
     # From the projects joined to their arrivals in the period (one filter() call: one
     # join), so both databases can start from the few arrivals of the period.
-    rows = (
-        projects.filter(arrivals__arrived_on__gte=start, arrivals__arrived_on__lte=end)
-        .order_by()
-        .values("arrivals__arrived_on", "arrivals__currency", "arrivals__is_foreign")
-        .annotate(scaled=exact_sum("arrivals__amount"), n=Count("arrivals"))
+    joined = projects.counted().filter(
+        arrivals__arrived_on__gte=start, arrivals__arrived_on__lte=end, arrivals__in_effect=True
     )
-    by_day = [
-        {"arrived_on": r["arrivals__arrived_on"], "currency": r["arrivals__currency"],
-         "is_foreign": r["arrivals__is_foreign"], "scaled": r["scaled"], "n": r["n"]}
-        for r in rows
-    ]  # fmt: skip
-    # Folded into months here: grouping by day keeps date functions out of the SQL.
-    months: dict[tuple[date, str, bool], list[int]] = {}
-    for r in by_day:
-        acc = months.setdefault((r["arrived_on"].replace(day=1), r["currency"], r["is_foreign"]),
-                                [0, 0])  # fmt: skip
-        acc[0] += r["scaled"] or 0
-        acc[1] += r["n"]
-    needing_rate = {
-        month
-        for month, currency, foreign in months
-        if currency == Currency.USD or (foreign and currency == Currency.CNY)
-    }
-    rates = dict(FxRate.objects.filter(month__in=needing_rate).values_list("month", "cny_per_usd"))
-    missing = sorted(needing_rate - set(rates))
-    if missing:
-        raise MissingRateError(missing)
-    cny = usd = ZERO
-    count = 0
-    for (month, currency, foreign), (scaled, n) in months.items():
-        amount = from_scaled(scaled)
-        count += n
-        if currency == Currency.CNY:
-            cny += amount
-            if foreign:
-                usd += _convert(amount, rates[month], Currency.USD)
-        else:
-            cny += _convert(amount, rates[month], Currency.CNY)
-            if foreign:
-                usd += amount
-    return CapitalFigures(arrived_cny_wan=cny, foreign_usd_wan=usd, arrivals=count)
+    foreign = Q(arrivals__is_foreign=True)
+    unconverted = Q(arrivals__cny_wan__isnull=True) | (foreign & Q(arrivals__usd_wan__isnull=True))
+    totals = joined.order_by().aggregate(
+        cny=exact_sum("arrivals__cny_wan"),
+        usd=exact_sum("arrivals__usd_wan", filter=foreign),
+        n=Count("arrivals"),
+        missing=Count("arrivals", filter=unconverted),
+    )
+    if totals["missing"]:
+        days = joined.filter(unconverted).values_list("arrivals__arrived_on", flat=True)
+        raise MissingRateError(sorted({d.replace(day=1) for d in days}))
+    return CapitalFigures(
+        arrived_cny_wan=from_scaled(totals["cny"]),
+        foreign_usd_wan=from_scaled(totals["usd"]),
+        arrivals=totals["n"],
+    )

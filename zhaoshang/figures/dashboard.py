@@ -135,7 +135,7 @@ def monthly_reached(
     query grouped by day, folded into months here (no per-row date functions in SQL)."""
     column = f"{stage}_on"
     rows = (
-        projects.filter(**{f"{column}__gte": date(min(years), 1, 1),
+        projects.counted().filter(**{f"{column}__gte": date(min(years), 1, 1),
                            f"{column}__lte": date(max(years), 12, 31)})
         .order_by()
         .values(column)
@@ -152,7 +152,7 @@ def largest_projects(projects: ProjectQuerySet, as_of: date, n: int = 10) -> lis
     """The `n` largest projects in the pipeline on `as_of`. The largest few hundred entered
     by then are read by the amount index first and only those are checked against their
     history; the full query runs only if too few of them were live on that day."""
-    candidates = projects.filter(entered_on__lte=as_of, total_investment__isnull=False)
+    candidates = projects.counted().filter(entered_on__lte=as_of, total_investment__isnull=False)
     fields = ("code", "name", "total_investment")
     # Ordered by the amount alone, so both databases read it off the amount index.
     pool = list(candidates.order_by("-total_investment").values_list("pk", flat=True)[: n * 20])

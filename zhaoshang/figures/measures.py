@@ -1,8 +1,9 @@
 """The figures a target or an assessment indicator can be set on, by code. The list is
 open: a new figure is one entry here (its label, unit, how to read it off `Actuals`).
 
-`Actuals` computes, for one unit (with everything under it) and one period, what a user
-may see, each underlying query once however many figures are asked for."""
+`Actuals` computes, for one unit (with everything under it) and one period up to `today`
+(never past it), what a user may see of the counted projects (umbrellas out, DESIGN §7),
+each underlying query once however many figures are asked for."""
 
 from __future__ import annotations
 
@@ -39,12 +40,15 @@ class Measure:
 class Actuals:
     def __init__(self, *, user: Any, unit: Unit, start: dt.date, end: dt.date,
                  today: dt.date | None = None) -> None:  # fmt: skip
-        self.user, self.unit, self.start, self.end = access.reader(user), unit, start, end
         self.today = today or timezone.localdate()
+        # A figure as of `today` (a back-dated briefing, a run as of a date) stops there,
+        # whatever the period's end: nothing after it has happened yet.
+        self.user, self.unit, self.start = access.reader(user), unit, start
+        self.end = min(end, self.today)
 
     @cached_property
     def projects(self) -> Any:
-        return Project.objects.visible_under(self.user, self.unit)
+        return Project.objects.visible_under(self.user, self.unit).counted()
 
     @cached_property
     def flows(self) -> dict[str, Tally]:

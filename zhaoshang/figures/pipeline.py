@@ -7,6 +7,8 @@
   entry in effect at that stage or a later one (a project signed and landed the same day
   counts in both flows; a revived project is not counted twice). These dates are kept on
   the project (signed_on, landed_on, construction_on, operating_on) by the services.
+Umbrella projects (a parent split into children, DESIGN §7) are not counted: every figure
+starts from `ProjectQuerySet.counted()`, which keeps their children.
 All counting is by effective date, never by the date a record was typed, and is done by
 aggregate queries in the database.
 """
@@ -70,6 +72,7 @@ def snapshot_rows(
 
     From today on, the entry in effect is every project's latest (no entry is dated in the
     future), so the project's own derived `stage` answers without touching the history."""
+    projects = projects.counted()
     if as_of >= timezone.localdate():
         stage_key, rows = "stage", projects
     else:
@@ -94,8 +97,8 @@ def pipeline_snapshot(*, projects: ProjectQuerySet, as_of: date) -> Snapshot:
 
 
 def reached_in(projects: ProjectQuerySet, stage: str, start: date, end: date) -> ProjectQuerySet:
-    """The projects that first reached `stage` (or a later one) in [start, end]."""
-    return projects.filter(**{f"{stage}_on__gte": start, f"{stage}_on__lte": end})
+    """The counted projects that first reached `stage` (or a later one) in [start, end]."""
+    return projects.counted().filter(**{f"{stage}_on__gte": start, f"{stage}_on__lte": end})
 
 
 def flow_rows(
@@ -111,7 +114,7 @@ def flow_rows(
     any_reached = Q()
     for stage in FLOW_STAGES:  # narrow to the projects that can count (indexed ranges)
         any_reached |= Q(**{f"{stage}_on__gte": start, f"{stage}_on__lte": end})
-    base = projects.filter(any_reached).order_by()
+    base = projects.counted().filter(any_reached).order_by()
     if group_by:
         rows = list(base.values(group_by).annotate(**measures))
     else:

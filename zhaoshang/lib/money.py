@@ -6,7 +6,7 @@ is printed with exactly the digits its inputs had, trailing zeros dropped.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 WAN_PER_YI = Decimal(10000)
 # Stored amounts carry four decimals of 万元: one yuan. Sums are made on this scale.
@@ -32,3 +32,19 @@ def format_yi(wan: Decimal | None, unit: str = "亿元") -> str:
     if wan is None:
         return "—"
     return f"{plain(wan_to_yi(wan))}{unit}"
+
+
+def convert_arrival(
+    amount: Decimal, currency: str, is_foreign: bool, rate: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """(万元, 万美元) of an arrival of `amount` in `currency` ("CNY"/"USD") at `rate` CNY per
+    USD, each rounded half-up to one yuan/dollar. The dollar side is given for USD arrivals
+    and foreign CNY ones (利用外资); a side that needs the rate is None without one."""
+
+    def at(value: Decimal) -> Decimal:
+        return value.quantize(WAN_QUANTUM, rounding=ROUND_HALF_UP)
+
+    if currency == "CNY":
+        usd = at(amount / rate) if is_foreign and rate else None
+        return at(amount), usd
+    return (at(amount * rate) if rate else None), at(amount)

@@ -117,6 +117,13 @@ def can_write_unit(user: User | AnonymousUser | None, unit: Unit) -> bool:
     return active.is_superuser or unit.is_within(scope_unit(active))
 
 
+def can_recalculate_arrivals(user: User | AnonymousUser | None) -> bool:
+    """May this user apply a corrected USD rate to arrivals already recorded (a recorded
+    recalculation, DESIGN §7)? City admins only, for the projects they may write."""
+    active = _active_user(user)
+    return active is not None and (active.is_superuser or active.role == Role.CITY_ADMIN)
+
+
 def scope_choices(user: User | AnonymousUser | None, max_depth: int = 2) -> QuerySet[Unit]:
     """Units a user can pick as a dashboard scope: their scope root and the administrative
     units and parks up to `max_depth` levels under it."""

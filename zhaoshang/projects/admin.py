@@ -53,7 +53,8 @@ class StageEntryInline(ReadOnlyMixin, admin.TabularInline):
 class ArrivalInline(ReadOnlyMixin, admin.TabularInline):
     model = CapitalArrival
     extra = 0
-    fields = ["arrived_on", "amount", "currency", "is_foreign", "note", "recorded_by"]
+    fields = ["arrived_on", "amount", "currency", "is_foreign", "rate", "cny_wan", "usd_wan",
+              "action", "in_effect", "note", "recorded_by"]  # fmt: skip
     readonly_fields = fields  # type: ignore[assignment]
 
 
@@ -140,8 +141,9 @@ class StageEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(CapitalArrival)
 class CapitalArrivalAdmin(StageEntryAdmin):
-    list_display = ["project", "arrived_on", "amount", "currency", "is_foreign", "recorded_by"]
-    list_filter = ["currency", "is_foreign"]
+    list_display = ["project", "arrived_on", "amount", "currency", "is_foreign", "rate", "cny_wan",
+                    "action", "in_effect", "recorded_by"]  # fmt: skip
+    list_filter = ["currency", "is_foreign", "action", "in_effect"]
 
 
 @admin.register(FxRate)

@@ -119,11 +119,12 @@ class ProjectFilter(filters.FilterSet):
             qs = reached_in(qs, data["reached"], data["period_from"], data["period_to"])
         if data.get("arrival_from") and data.get("arrival_to"):
             arrived = CapitalArrival.objects.filter(
-                arrived_on__gte=data["arrival_from"], arrived_on__lte=data["arrival_to"]
-            )
+                arrived_on__gte=data["arrival_from"], arrived_on__lte=data["arrival_to"],
+                in_effect=True,
+            )  # fmt: skip
             if data.get("arrival_foreign"):
                 arrived = arrived.filter(is_foreign=True)
-            qs = qs.filter(pk__in=arrived.values("project_id"))
+            qs = qs.counted().filter(pk__in=arrived.values("project_id"))
         sort = data.get("sort") or "-entered_on"
         return qs.order_by(sort, "-id")
 
@@ -132,4 +133,5 @@ def in_bucket(qs: ProjectQuerySet, as_of: Any, bucket: str) -> ProjectQuerySet:
     """Projects counted in a snapshot bucket on `as_of` ("total": in any bucket)."""
     wanted = {"total": {"lead", "signed", "landed"}, "signed_up": {"signed", "landed"}}
     buckets = wanted.get(bucket, {bucket})
-    return qs.in_effect_on(as_of, [s for s, b in BUCKET_OF_STAGE.items() if b in buckets])
+    stages = [s for s, b in BUCKET_OF_STAGE.items() if b in buckets]
+    return qs.counted().in_effect_on(as_of, stages)

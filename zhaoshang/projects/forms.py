@@ -195,6 +195,18 @@ class ArrivalForm(forms.Form):
         return _not_future(self.cleaned_data.get("arrived_on"), "到资日期")
 
 
+class ArrivalCorrectForm(ArrivalForm):
+    """The corrected arrival (every field as it should have been) and why."""
+
+    note = forms.CharField(label="更正原因", max_length=500,
+                           error_messages={"required": "更正须说明原因"})  # fmt: skip
+
+
+class ArrivalRetractForm(forms.Form):
+    note = forms.CharField(label="撤销原因", max_length=500,
+                           error_messages={"required": "撤销须说明原因"})  # fmt: skip
+
+
 def form_errors(form: forms.BaseForm) -> dict[str, list[str]]:
     """{field: [messages]} in Chinese, for pages and the API alike."""
     return {field: [str(m) for m in msgs] for field, msgs in form.errors.items()}

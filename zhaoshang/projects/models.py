@@ -393,8 +393,27 @@ class Currency(models.TextChoices):
     USD = "USD", _("美元(万美元)")
 
 
+class ArrivalAction(models.TextChoices):
+    RECORD = "record", _("登记")
+    CORRECTION = "correction", _("更正")
+    RETRACTION = "retraction", _("撤销")
+    RECALCULATION = "recalculation", _("重新折算")
+
+
 class CapitalArrival(RecordedRow):
-    """Capital that arrived (到资): amount in 万元 (CNY) or 万美元 (USD)."""
+    """Capital that arrived (到资): amount in 万元 (CNY) or 万美元 (USD).
+
+    The conversion is made once, when the row is written (DESIGN §7): `rate` is the USD
+    rate of the arrival's month in force then, `cny_wan` the amount in 万元 and `usd_wan`
+    in 万美元 (for USD arrivals and foreign CNY ones). Figures sum these and never read the
+    rate table, so a corrected rate moves nothing until a recorded recalculation.
+
+    Rows are never erased: a correction, a withdrawal (撤销) or a recalculation is a new
+    row pointing at the row it replaces (`corrects`); the replaced row stays, with
+    `in_effect` false (a withdrawal row is itself not in effect). Figures count only rows
+    in effect: a figure as of D is the rows in effect now with arrived_on ≤ D, so a
+    withdrawn arrival leaves the past period it was dated in (projects.history shows who
+    took it out and when)."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="arrivals"
@@ -405,6 +424,25 @@ class CapitalArrival(RecordedRow):
     )
     arrived_on = models.DateField(_("到资日期"))
     is_foreign = models.BooleanField(_("外资"), default=False)
+    rate = models.DecimalField(
+        _("折算汇率(1美元兑人民币)"), max_digits=10, decimal_places=4, null=True, blank=True,
+        editable=False,
+    )  # fmt: skip
+    cny_wan = wan_field(_("折合人民币(万元)"), null=True, blank=True, editable=False)
+    usd_wan = wan_field(_("折合美元(万美元)"), null=True, blank=True, editable=False)
+    action = models.CharField(
+        _("操作"), max_length=13, choices=ArrivalAction.choices, default=ArrivalAction.RECORD
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("更正的记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        db_index=False,  # indexed where set: few arrivals correct another
+    )
+    in_effect = models.BooleanField(_("有效"), default=True)
 
     class Meta:
         verbose_name = _("到资记录")
@@ -412,6 +450,9 @@ class CapitalArrival(RecordedRow):
         ordering = ["arrived_on", "id"]
         indexes = [
             models.Index(fields=["arrived_on", "project"], name="arrival_period"),
+            models.Index(
+                fields=["corrects"], condition=Q(corrects__isnull=False), name="arrival_corrects"
+            ),
             recorded_by_index("arrival"),
         ]
         constraints = [
@@ -424,6 +465,10 @@ class CapitalArrival(RecordedRow):
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.amount}{self.currency} {self.arrived_on}"
+
+    @property
+    def needs_rate(self) -> bool:
+        return self.currency == Currency.USD or self.is_foreign
 
 
 class FxRate(models.Model):

@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from zhaoshang.org.models import Unit
 
 
+def umbrella_q() -> Q:
+    """Projects that have children (the few parents: a small subquery, indexed where set)."""
+    from zhaoshang.projects.models import Project
+
+    parents = Project.objects.filter(parent__isnull=False).values("parent_id")
+    return Q(pk__in=parents)
+
+
 class ProjectQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> ProjectQuerySet:
         q = access.project_read_q(user)
@@ -27,6 +35,13 @@ class ProjectQuerySet(models.QuerySet[Any]):
         """Projects owned under `unit` that `user` may read (a dashboard's scope)."""
         q = access.projects_owned_under(user, unit)
         return self if q is None else self.filter(q)
+
+    def counted(self) -> ProjectQuerySet:
+        """The projects figures count (DESIGN §7): a parent with children is an umbrella
+        (项目群) — its children are counted, it is not. Every figure, list total, chart,
+        table, ranking and briefing counts from here. A parent is an umbrella as long as it
+        has children today (also in figures of dates before the split)."""
+        return self.exclude(umbrella_q())
 
     def in_unit(self, unit: Unit) -> ProjectQuerySet:
         """Projects owned by the unit or anything under it."""

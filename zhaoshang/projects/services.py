@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,22 +19,23 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from zhaoshang.lib.money import convert_arrival
 from zhaoshang.lib.names import normalize_project_name
 from zhaoshang.org import access
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.models import (
+    ArrivalAction,
     CapitalArrival,
     CodeSequence,
     Currency,
     EntryAction,
+    FxRate,
     Project,
     StageEntry,
 )
 from zhaoshang.projects.stages import RANK, SignKind, Stage, stages_from
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
     from zhaoshang.org.models import User
 
 EARLIEST_DATE = dt.date(1978, 1, 1)
@@ -561,6 +563,43 @@ def project_revive(
     return entry
 
 
+def _rate_for(month_day: dt.date) -> Decimal | None:
+    return (
+        FxRate.objects.filter(month=month_day.replace(day=1))
+        .values_list("cny_per_usd", flat=True)
+        .first()
+    )
+
+
+def _convert_into(arrival: CapitalArrival, rate: Decimal | None) -> None:
+    """Set the arrival's stored conversion at `rate` (refused when it needs one and the
+    month has none: DESIGN §7, an arrival keeps the rate it was converted at)."""
+    if arrival.needs_rate and rate is None:
+        on = arrival.arrived_on
+        raise ValidationError(
+            {"arrived_on": f"缺少{on.year}年{on.month}月的美元汇率,请先在“汇率”中登记后再录入到资"}
+        )
+    arrival.rate = rate if arrival.needs_rate else None
+    arrival.cny_wan, arrival.usd_wan = convert_arrival(
+        arrival.amount, arrival.currency, arrival.is_foreign, arrival.rate
+    )
+
+
+def _check_arrival(arrival: CapitalArrival, evidence: File | None) -> None:
+    if Project.objects.filter(parent_id=arrival.project_id).exists():
+        # An umbrella is not counted (DESIGN §7): its capital would silently count nowhere.
+        raise ValidationError(
+            {"__all__": "该项目已拆分为子项目(项目群),到资请登记在相应的子项目上"}
+        )
+    _check_date(arrival.arrived_on, "arrived_on", "到资日期")
+    _check_evidence(evidence)
+    if arrival.currency not in Currency.values:
+        raise ValidationError({"currency": f"未知币种“{arrival.currency}”,可选:CNY、USD"})
+    arrival.full_clean(exclude=["evidence"], validate_constraints=False)
+    if arrival.amount <= 0:
+        raise ValidationError({"amount": "到资金额须大于零"})
+
+
 @transaction.atomic
 def capital_arrival_record(
     *,
@@ -574,28 +613,130 @@ def capital_arrival_record(
     evidence: File | None = None,
     source: str = "",
 ) -> CapitalArrival:
-    """Record capital that arrived: 万元 for CNY, 万美元 for USD."""
+    """Record capital that arrived: 万元 for CNY, 万美元 for USD, converted at the rate of
+    its month in force now (kept on the row)."""
     _ensure_can_write(actor, project)
-    _check_date(arrived_on, "arrived_on", "到资日期")
-    _check_evidence(evidence)
-    if currency not in Currency.values:
-        raise ValidationError({"currency": f"未知币种“{currency}”,可选:CNY、USD"})
     arrival = CapitalArrival(
-        project=project,
-        amount=amount,
-        currency=currency,
-        arrived_on=arrived_on,
-        is_foreign=is_foreign,
-        note=note,
-        source=source,
-        recorded_by=actor,
-    )
-    arrival.full_clean(exclude=["evidence"], validate_constraints=False)
-    if arrival.amount <= 0:
-        raise ValidationError({"amount": "到资金额须大于零"})
+        project=project, amount=amount, currency=currency, arrived_on=arrived_on,
+        is_foreign=is_foreign, note=note, source=source, recorded_by=actor,
+    )  # fmt: skip
+    _check_arrival(arrival, evidence)
+    _convert_into(arrival, _rate_for(arrived_on))
     _attach(arrival, "evidence", evidence)
     arrival.save()
     return arrival
+
+
+def _lock_arrival(arrival: CapitalArrival, actor: User | None, note: str, word: str) -> None:
+    Project.objects.select_for_update().get(pk=arrival.project_id)
+    arrival.refresh_from_db()
+    _ensure_can_write(actor, arrival.project)
+    if not arrival.in_effect:
+        raise ValidationError({"__all__": "该到资记录已被更正或撤销,请更正最新的记录"})
+    if not note.strip():
+        raise ValidationError({"note": f"{word}须说明原因"})
+
+
+ARRIVAL_FIELDS = ("amount", "currency", "arrived_on", "is_foreign")
+
+
+@transaction.atomic
+def capital_arrival_correct(
+    *,
+    arrival: CapitalArrival,
+    actor: User | None,
+    note: str,
+    amount: Decimal | None = None,
+    currency: str | None = None,
+    arrived_on: dt.date | None = None,
+    is_foreign: bool | None = None,
+    evidence: File | None = None,
+) -> CapitalArrival:
+    """Correct a wrong arrival: a new row takes its place; the old one stays, out of
+    effect. The arrival keeps the rate it was converted at unless its month changes (then
+    the new month's rate in force now)."""
+    _lock_arrival(arrival, actor, note, "更正")
+    given = {"amount": amount, "currency": currency, "arrived_on": arrived_on,
+             "is_foreign": is_foreign}  # fmt: skip
+    values = {f: getattr(arrival, f) if given[f] is None else given[f] for f in ARRIVAL_FIELDS}
+    if all(values[f] == getattr(arrival, f) for f in ARRIVAL_FIELDS):
+        raise ValidationError({"__all__": "更正内容与原记录相同"})
+    fixed = CapitalArrival(
+        project=arrival.project, **values, action=ArrivalAction.CORRECTION, corrects=arrival,
+        note=note.strip(), recorded_by=actor, source=arrival.source,
+        evidence=arrival.evidence.name if evidence is None else "",
+    )  # fmt: skip
+    _check_arrival(fixed, evidence)
+    same_month = fixed.arrived_on.replace(day=1) == arrival.arrived_on.replace(day=1)
+    kept = arrival.rate if same_month and arrival.rate is not None else None
+    _convert_into(fixed, kept if kept is not None else _rate_for(fixed.arrived_on))
+    CapitalArrival.objects.filter(pk=arrival.pk).update(in_effect=False)
+    _attach(fixed, "evidence", evidence)
+    fixed.save()
+    return fixed
+
+
+@transaction.atomic
+def capital_arrival_retract(
+    *, arrival: CapitalArrival, actor: User | None, note: str
+) -> CapitalArrival:
+    """Withdraw an arrival that should never have been recorded (kept, out of effect)."""
+    _lock_arrival(arrival, actor, note, "撤销")
+    CapitalArrival.objects.filter(pk=arrival.pk).update(in_effect=False)
+    return CapitalArrival.objects.create(
+        project=arrival.project, amount=arrival.amount, currency=arrival.currency,
+        arrived_on=arrival.arrived_on, is_foreign=arrival.is_foreign, rate=arrival.rate,
+        cny_wan=arrival.cny_wan, usd_wan=arrival.usd_wan, action=ArrivalAction.RETRACTION,
+        corrects=arrival, in_effect=False, note=note.strip(), recorded_by=actor,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def capital_arrivals_recalculate(
+    *,
+    actor: User | None,
+    reason: str,
+    month: dt.date | None = None,
+    arrivals: list[CapitalArrival] | None = None,
+) -> list[CapitalArrival]:
+    """Apply the rate table as it is now to arrivals already recorded: those of `month`
+    (any day of it), or the given ones. Each arrival whose conversion changes is replaced
+    by a recalculation row (who, when, why; `corrects` holds the before). Returns them."""
+    if actor is not None and not access.can_recalculate_arrivals(actor):
+        raise PermissionDenied("只有市级管理员可以按更正后的汇率重新折算到资")
+    if not reason.strip():
+        raise ValidationError({"reason": "重新折算须说明原因"})
+    if (month is None) == (arrivals is None):
+        raise ValidationError({"__all__": "请指定月份或到资记录之一"})
+    rows = CapitalArrival.objects.filter(in_effect=True).select_related("project")
+    if month is not None:
+        first = month.replace(day=1)
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        rows = rows.filter(arrived_on__gte=first, arrived_on__lt=nxt)
+    else:
+        rows = rows.filter(pk__in=[a.pk for a in arrivals or []])
+    if actor is not None:
+        rows = rows.filter(project__in=Project.objects.writable_by(actor))
+    rates: dict[dt.date, Decimal | None] = {}
+    out = []
+    for old in rows.select_for_update(of=("self",)).order_by("arrived_on", "pk"):
+        if not old.needs_rate:
+            continue
+        key = old.arrived_on.replace(day=1)
+        rate = rates[key] if key in rates else rates.setdefault(key, _rate_for(key))
+        if rate is None or rate == old.rate:
+            continue
+        new = CapitalArrival(
+            project=old.project, amount=old.amount, currency=old.currency,
+            arrived_on=old.arrived_on, is_foreign=old.is_foreign, evidence=old.evidence.name,
+            action=ArrivalAction.RECALCULATION, corrects=old, note=reason.strip(),
+            source=old.source, recorded_by=actor,
+        )  # fmt: skip
+        _convert_into(new, rate)
+        CapitalArrival.objects.filter(pk=old.pk).update(in_effect=False)
+        new.save()
+        out.append(new)
+    return out
 
 
 @transaction.atomic

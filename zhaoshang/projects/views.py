@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from zhaoshang.figures.pipeline import exact_sum
@@ -20,17 +21,22 @@ from zhaoshang.projects import history
 from zhaoshang.projects.export import RELATED, projects_xlsx, title_lines
 from zhaoshang.projects.filters import ProjectFilter
 from zhaoshang.projects.forms import (
+    ArrivalCorrectForm,
     ArrivalForm,
+    ArrivalRetractForm,
     ProjectForm,
     StageMoveForm,
     form_errors,
     validation_messages,
 )
 from zhaoshang.projects.models import Project
+from zhaoshang.projects.querysets import umbrella_q
 from zhaoshang.projects.selectors import get_project_for_user
 from zhaoshang.projects.services import (
     OutOfOrderError,
+    capital_arrival_correct,
     capital_arrival_record,
+    capital_arrival_retract,
     project_move_to_stage,
     project_save,
 )
@@ -51,12 +57,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
     projects = found.qs if found.is_valid() else Project.objects.none()
     if request.GET.get("export") == "xlsx":
         return _export(request, projects)
-    totals = projects.order_by().aggregate(n=Count("pk"), scaled=exact_sum("total_investment"))
+    counted = ~umbrella_q()  # the count and total above the table leave umbrellas out
+    totals = projects.order_by().aggregate(
+        rows=Count("pk"), n=Count("pk", filter=counted),
+        scaled=exact_sum("total_investment", filter=counted),
+    )  # fmt: skip
     paginator = Paginator(projects, PAGE_SIZE)
-    paginator.count = totals["n"]  # already counted with the total: no second COUNT query
+    paginator.count = totals["rows"]  # already counted with the total: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "projects/list.html", {
         "filter": found, "page": page, "count": totals["n"],
+        "umbrellas": totals["rows"] - totals["n"],
         "amount": from_scaled(totals["scaled"]), "can_write": can_write(request.user),
     })  # fmt: skip
 
@@ -78,12 +89,16 @@ def _export(request: HttpRequest, projects: Any) -> HttpResponse:
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code)
     writable = Project.objects.writable_by(request.user).filter(pk=project.pk).exists()
+    children = list(project.children.visible_to(request.user).order_by("code"))
+    children_total = sum((c.total_investment or 0 for c in children), Decimal(0))
     return render(request, "projects/detail.html", {
         "project": project,
         "entries": project.stage_entries.select_related("recorded_by").order_by(
             "effective_on", "seq", "id"
         ),
-        "arrivals": project.arrivals.select_related("recorded_by"),
+        "arrivals": project.arrivals.select_related("recorded_by").order_by("arrived_on", "id"),
+        "children": children,
+        "children_total": children_total,
         "changes": history.project_changes(project),
         "writable": writable,
         "approvals": project.approvals.select_related("item"),
@@ -138,6 +153,30 @@ def arrival_create(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "projects/arrival.html", {"form": form, "project": project})
 
 
+def arrival_fix(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Correct (action=correct) or withdraw (action=retract) one arrival in effect."""
+    project = get_project_for_user(request.user, code, write=True)
+    arrival = get_object_or_404(project.arrivals, pk=pk, in_effect=True)
+    posted = request.POST if request.method == "POST" else None
+    action = request.POST.get("action")
+    initial = {f: getattr(arrival, f) for f in ("amount", "currency", "arrived_on", "is_foreign")}
+    correct = ArrivalCorrectForm(posted if action == "correct" else None,
+                                 request.FILES or None, initial=initial)  # fmt: skip
+    retract = ArrivalRetractForm(posted if action == "retract" else None)
+    if action == "retract":
+        done = submit(request, retract, lambda d: capital_arrival_retract(
+            arrival=arrival, actor=request.user, note=d["note"]))  # type: ignore[arg-type]  # fmt: skip
+    else:
+        done = submit(request, correct, lambda d: capital_arrival_correct(
+            arrival=arrival, actor=request.user, **d))  # type: ignore[arg-type]  # fmt: skip
+    if done:
+        messages.success(request, "到资记录已撤销" if action == "retract" else "到资记录已更正")
+        return redirect("project_detail", code=code)
+    return render(request, "projects/arrival_fix.html", {
+        "project": project, "arrival": arrival, "correct": correct, "retract": retract,
+    })  # fmt: skip
+
+
 KANBAN_STAGES = list(Stage.values)
 CARDS_PER_COLUMN = 30
 
@@ -149,7 +188,8 @@ def kanban(request: HttpRequest) -> HttpResponse:
     projects = found.qs if found.is_valid() else Project.objects.none()
     totals = {
         row["stage"]: (row["n"], from_scaled(row["scaled"]))
-        for row in projects.order_by()
+        for row in projects.counted()
+        .order_by()
         .values("stage")
         .annotate(n=Count("pk"), scaled=exact_sum("total_investment"))
     }

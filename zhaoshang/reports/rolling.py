@@ -17,7 +17,8 @@ from zhaoshang.reports.tables import Table
 
 def signed_not_landed(projects: Any, today: dt.date) -> list[Any]:
     rows = list(
-        projects.filter(stage=Stage.SIGNED)
+        projects.counted()
+        .filter(stage=Stage.SIGNED)
         .select_related("unit", "responsible_unit", "investor")
         .order_by("signed_on", "code")
     )
@@ -58,7 +59,8 @@ def signed_not_landed_table(projects: Any, today: dt.date, title: str) -> Table:
 def expected_arrivals(projects: Any, period: Period) -> list[tuple[Any, list[Any], Decimal]]:
     """(unit, projects, subtotal in 万元) for the projects expecting capital in the period."""
     found = (
-        projects.filter(expected_arrival_on__range=(period.start, period.end))
+        projects.counted()
+        .filter(expected_arrival_on__range=(period.start, period.end))
         .select_related("unit")
         .order_by("unit__path", "expected_arrival_on", "code")
     )

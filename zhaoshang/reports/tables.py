@@ -96,7 +96,8 @@ def month_flow_table(*, projects: Any, scope: Unit, year: int, today: dt.date) -
         start = dt.date(year, month, 1)
         if start > today:
             break
-        end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        month_end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        end = min(month_end, today)  # a back-dated table stops at its date
         flows = pipeline_flows(projects=projects, start=start, end=end)
         cells: list[Any] = []
         for stage, _ in FLOW_GROUPS:

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from zhaoshang.factories import CompanyFactory, make_project
-from zhaoshang.projects.models import CapitalArrival, Project, StageEntry
+from zhaoshang.projects.models import CapitalArrival, FxRate, Project, StageEntry
 from zhaoshang.projects.services import (
     OutOfOrderError,
     capital_arrival_record,
@@ -214,6 +214,7 @@ def test_bad_capital_arrivals_are_refused(project, owner, amount, reason):
 
 
 def test_capital_arrival_is_recorded_exactly(project, owner):
+    FxRate.objects.create(month=dt.date(2017, 8, 1), cny_per_usd=Decimal("6.7332"))
     arrival = capital_arrival_record(
         project=project,
         amount=Decimal("3500.25"),
@@ -224,6 +225,8 @@ def test_capital_arrival_is_recorded_exactly(project, owner):
     )
     arrival.refresh_from_db()
     assert arrival.amount == Decimal("3500.25") and arrival.recorded_by == owner
+    # 3500.25 × 6.7332 = 23567.8833 万元, kept with the rate it was converted at
+    assert (arrival.rate, arrival.cny_wan) == (Decimal("6.7332"), Decimal("23567.8833"))
 
 
 def test_bad_new_projects_are_refused(units, owner):

@@ -517,6 +517,11 @@ def test_a_refused_call_changes_no_table(world, name):
 NOT_DRIVEN = {
     "projects.services.project_save": "the form-to-service step of project pages and imports, "
     "being reworked with project versioning (another change); projects/tests",
+    "projects.services.capital_arrival_correct": "an arrival row is its own history (the "
+    "corrected row kept, out of effect, the new one pointing at it); figures/tests",
+    "projects.services.capital_arrival_retract": "as capital_arrival_correct",
+    "projects.services.capital_arrivals_recalculate": "writes a recalculation row per arrival "
+    "(who, when, before → after); figures/tests/test_money_after_the_fact.py",
     "org.services.units_load_divisions": "loads the GB/T 2260 tree from a file; basedata",
     "org.services.unit_add": "adds a unit under a parent; org/tests",
     "org.services.token_create": "tokens are not history-tracked and the call has no refusal",
