@@ -150,3 +150,9 @@ class ZhaoshangUserAdmin(ScopedUnitsMixin, UserAdmin):
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         return super().get_queryset(request).filter(unit__in=units_in_scope(request.user))
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):  # type: ignore[no-untyped-def]
+        # Powers beyond a unit's scope are the operator's to hand out.
+        fixed = ["is_superuser", "is_staff", "groups", "user_permissions"]
+        own = list(super().get_readonly_fields(request, obj))
+        return own if request.user.is_superuser else [*own, *fixed]
