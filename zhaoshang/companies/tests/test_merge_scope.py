@@ -55,3 +55,14 @@ def test_the_city_admin_merges_and_each_moved_project_keeps_a_history_row(city_a
     contact = Contact.objects.get()
     assert contact.company == keep
     assert contact.history.order_by("-history_date").first().history_user == city_admin
+
+
+def test_every_model_pointing_at_companies_has_a_merge_rule(db):
+    """A new reference to Company must say who may move it (org/access.py); until then a
+    merge naming one is refused to all but the operator."""
+    from zhaoshang.companies.services import _foreign_keys_to_company
+    from zhaoshang.org.access import company_reference_write_q
+
+    labels = {fk.model._meta.label_lower for fk in _foreign_keys_to_company()}
+    assert {"projects.project", "fieldwork.contact", "service.servicerequest"} <= labels
+    assert [label for label in labels if company_reference_write_q(None, label) is None] == []

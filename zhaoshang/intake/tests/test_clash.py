@@ -151,3 +151,26 @@ def test_a_confirmed_text_matching_a_hidden_project_is_a_clash(outsider, minqing
         "文本识别:福清简报",
     )
     assert Company.objects.filter(name=INVESTOR).count() == 1
+
+
+def test_the_text_review_page_warns_of_a_clash_and_refuses_to_confirm_it(
+    client, outsider, minqing_project
+):
+    client.force_login(outsider)
+    fuqing = Unit.objects.get(code="350181")
+    extraction = extraction_create(raw=f"我市与{INVESTOR}签约{NAME},总投资9.9亿元。",
+                                   unit=fuqing, actor=outsider)  # fmt: skip
+    candidate = extraction.candidates.create(position=99, data={"name": NAME})
+    url = f"/imports/texts/{extraction.pk}/"
+    review = client.get(url).content.decode()
+    assert CLASH_TEXT in review and minqing_project.code not in review
+    before = checksum(ignore=["intake.clash"])
+    prefix = f"c{candidate.pk}"
+    html = client.post(url, {
+        "candidate": candidate.pk, "action": "confirm", f"{prefix}-name": NAME,
+        f"{prefix}-amount": "9.9", f"{prefix}-amount_unit": "亿元", f"{prefix}-stage": "signed",
+        f"{prefix}-effective_on": "2022-01-27",
+    }).content.decode()  # fmt: skip
+    assert CLASH_TEXT in html and minqing_project.code not in html and "24200" not in html
+    assert changed(before, checksum(ignore=["intake.clash"])) == []
+    assert intake_models.Clash.objects.get().kind == "text"
