@@ -5,7 +5,7 @@
     zhaoshang serve [--host H] [--port P]
     zhaoshang user create --username U --unit UNIT --role ROLE --password-stdin
     zhaoshang token create --username U [--name N]
-    zhaoshang import projects FILE [--unit UNIT] [--sheet S] [--as-of DATE] [--dry-run]
+    zhaoshang import projects FILE [--unit UNIT] [--user U] [--sheet S] [--as-of DATE] [--dry-run]
                               [--all-or-nothing] [--json]
     zhaoshang export projects [--unit UNIT] [--format xlsx|csv|json] [-o FILE]
     zhaoshang unit add --parent UNIT --name NAME --kind park|department|town
@@ -155,19 +155,30 @@ def cmd_import_projects(args: argparse.Namespace) -> None:
     from zhaoshang.intake.importer import import_projects
     from zhaoshang.intake.layout import find_layout
     from zhaoshang.intake.sheets import SheetError, read_rows
+    from zhaoshang.org.access import can_write_unit
+    from zhaoshang.org.models import User
 
     path = Path(args.file)
+    user = None
+    if args.user:
+        user = User.objects.filter(username=args.user, is_active=True).first()
+        if user is None:
+            raise CliError(f"找不到用户“{args.user}”")
     try:
         if args.unit:
             unit = _unit(args.unit)
+        elif user is not None:
+            unit = user.unit
         else:  # the sheet's own "填报单位:…" line
             filler = find_layout(read_rows(path, sheet=args.sheet)[1]).filler
             if not filler:
                 raise CliError("请用 --unit 指定导入到哪个单位(表中没有“填报单位”)")
             unit = _unit(filler)
+        if user is not None and not can_write_unit(user, unit):
+            raise CliError(f"用户“{user.username}”无权向“{unit.name}”导入")
         report = import_projects(
             path=path, unit=unit, as_of=args.as_of, sheet=args.sheet,
-            dry_run=args.dry_run, all_or_nothing=args.all_or_nothing,
+            dry_run=args.dry_run, all_or_nothing=args.all_or_nothing, actor=user,
         )  # fmt: skip
     except (SheetError, ValueError) as exc:
         raise CliError(str(exc)) from None
@@ -175,9 +186,12 @@ def cmd_import_projects(args: argparse.Namespace) -> None:
         report,
         args,
         f"新增{report.created}个,更新{report.updated}个,未变"
-        f"{report.unchanged}个,拒绝{len(report.rejected)}行,重复{len(report.duplicates)}行",
+        f"{report.unchanged}个,拒绝{len(report.rejected)}行,重复{len(report.duplicates)}行"
+        + (f",撞单{len(report.clashes)}行" if report.clashes else ""),
     ):
         return
+    for clash in report.clashes:
+        print(f"  第{clash['row']}行:{clash['reason']}(未导入,已报市级管理员)")
     if report.total_row_check and not report.total_row_check["matches"]:
         check = report.total_row_check
         stated, summed = check["stated_wan"], check["sum_wan"]
@@ -502,7 +516,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ip = imp.add_parser("projects", help="导入项目表(.xlsx/.xls/.csv)")
     ip.add_argument("file")
-    ip.add_argument("--unit", help="导入到的单位;不给时取表中的“填报单位”")
+    ip.add_argument("--unit", help="导入到的单位;不给时取 --user 的单位或表中的“填报单位”")
+    ip.add_argument(
+        "--user", help="以该用户的身份导入:只匹配、修改其有权修改的项目,历史记录写明其名"
+    )
     ip.add_argument("--sheet", help="工作表名称;默认第一个")
     ip.add_argument("--as-of", type=_date, help="截至日期:无日期的阶段以此为生效日期")
     ip.add_argument("--dry-run", action="store_true", help="只检查,不写入")

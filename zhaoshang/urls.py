@@ -38,6 +38,7 @@ urlpatterns = [
     path("companies/<int:pk>/", companies.company_detail, name="company_detail"),
     path("companies/<int:pk>/merge/", companies.company_merge_view, name="company_merge"),
     path("imports/", intake.sheet_import, name="sheet_import"),
+    path("clashes/", intake.clash_list, name="clash_list"),
     path("imports/texts/", intake_texts.text_import, name="text_import"),
     path("imports/texts/<int:pk>/", intake_texts.text_review, name="text_review"),
     path("teams/", fieldwork.team_list, name="team_list"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from zhaoshang.companies.models import Company, CompanyTag, Origin
 from zhaoshang.lib.names import normalize_company_name
 from zhaoshang.lib.records import is_unchanged
+from zhaoshang.org import access
 
 if TYPE_CHECKING:
     from zhaoshang.org.models import User
@@ -87,11 +88,38 @@ def _foreign_keys_to_company() -> list[models.ForeignKey[Any, Any]]:
     return fks
 
 
+def company_merge_refusal(*, actor: User | None, duplicate: Company) -> str | None:
+    """Why `actor` may not merge `duplicate` away (see `access.company_reference_write_q`):
+    the rows naming it that are not theirs to move, counted, never named; None if they may."""
+    if actor is None or actor.is_superuser:
+        return None
+    if not access.can_write(actor):
+        return "无权合并企业"
+    foreign = []
+    for fk in _foreign_keys_to_company():
+        rows = fk.model._default_manager.filter(**{fk.name: duplicate})
+        rule = access.company_reference_write_q(actor, fk.model._meta.label_lower)
+        if rule is None:
+            count, word = rows.count(), f"条{fk.model._meta.verbose_name}记录"
+        else:
+            q, word = rule
+            count = 0 if q is None else rows.exclude(pk__in=fk.model._default_manager.filter(q)
+                                                     .values("pk")).count()  # fmt: skip
+        if count:
+            foreign.append(f"{count}{word}")
+    if not foreign:
+        return None
+    return (f"无法合并:“{duplicate.name}”关联的{'、'.join(foreign)}不归您的单位管理,"
+            "合并会改动它们;请由能管理全部关联记录的管理员合并")  # fmt: skip
+
+
 @transaction.atomic
 def company_merge(*, keep: Company, duplicate: Company, actor: User | None) -> Company:
     """Fold `duplicate` into `keep`: its projects, contacts and tags move over, its credit
     code moves when `keep` has none, and it stays as a row marked merged (its history and
-    the references of old reports stay readable)."""
+    the references of old reports stay readable). Each row moved gets its own history row
+    (who, and "企业合并:…"). Refused (PermissionDenied, nothing changed) unless `actor` may
+    write every row that would move (`company_merge_refusal`)."""
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": "不能把企业合并到它自己"})
     if duplicate.merged_into_id or keep.merged_into_id:
@@ -103,8 +131,17 @@ def company_merge(*, keep: Company, duplicate: Company, actor: User | None) -> C
                 f"{duplicate.credit_code}),不是同一家企业"
             }
         )
+    refusal = company_merge_refusal(actor=actor, duplicate=duplicate)
+    if refusal:
+        raise PermissionDenied(refusal)
+    moved = f"企业合并:“{duplicate.name}”并入“{keep.name}”"
     for fk in _foreign_keys_to_company():
-        fk.model._default_manager.filter(**{fk.name: duplicate}).update(**{fk.name: keep})
+        # Row by row through save(): a historical model writes each row's history with it.
+        for row in fk.model._default_manager.filter(**{fk.name: duplicate}).order_by("pk"):
+            setattr(row, fk.name, keep)
+            row._history_user = actor  # type: ignore[attr-defined]
+            row._change_reason = moved  # type: ignore[attr-defined]
+            row.save(update_fields=[fk.name])
     keep.tags.add(*duplicate.tags.all())
     reason = f"合并自“{duplicate.name}”(#{duplicate.pk})"
     code = duplicate.credit_code

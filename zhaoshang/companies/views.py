@@ -65,8 +65,8 @@ def company_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     duplicate = get_object_or_404(Company.objects.active(), pk=request.POST.get("duplicate"))
     try:
         company_merge(keep=keep, duplicate=duplicate, actor=request.user)  # type: ignore[arg-type]
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, f"已将“{duplicate.name}”合并到“{keep.name}”")
     return redirect("company_detail", pk=pk)

@@ -5,14 +5,27 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from zhaoshang.fieldwork.models import Contact, Event, EventSigning, Team, Trip
+from zhaoshang.org.access import filter_by, owned_read_q
 from zhaoshang.org.history_admin import HistoryAdmin
 
 
 class ReadOnly(HistoryAdmin):
+    """Looking up only, within the user's scope (`read_q`); nothing added, changed or
+    deleted here."""
+
+    def read_q(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return owned_read_q(request.user)
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return filter_by(super().get_queryset(request), self.read_q(request))
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

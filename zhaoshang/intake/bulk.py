@@ -26,6 +26,7 @@ from django.db import models
 from django.forms.utils import ErrorDict
 
 from zhaoshang.companies.models import Company
+from zhaoshang.companies.services import company_update
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.projects.bulk import IdPool, insert_new_rows, insert_rows, new_row
 from zhaoshang.projects.forms import ProjectForm, form_errors
@@ -296,15 +297,19 @@ class Register:
         self.found[norm], self.codes[row["id"]] = row["id"], code
         return int(row["id"])
 
-    def write(self, *, now: dt.datetime, source: str) -> None:
+    def write(self, *, now: dt.datetime, source: str, actor_id: int | None = None) -> None:
         """Insert the new companies named so far."""
-        insert_new_rows(Company, self.new, now=now, history_reason=source)
+        insert_new_rows(Company, self.new, now=now, history_reason=source,
+                        history_user_id=actor_id)  # fmt: skip
         self.new = []
 
-    def save(self) -> None:
-        """Credit codes learnt for companies already in the register."""
+    def save(self, *, actor: Any, source: str) -> None:
+        """Credit codes learnt for companies already in the register, through the service
+        (each with its history row: who, and the file)."""
         for pk, code in self.credit_codes.items():
-            Company.objects.filter(pk=pk).update(credit_code=code)
+            company_update(company=Company.objects.get(pk=pk), actor=actor, source=source,
+                           credit_code=code)  # fmt: skip
+        self.credit_codes = {}
 
 
 class CodeBook:
@@ -341,6 +346,7 @@ class Batch:
     pool: IdPool
     register: Register
     codes: CodeBook
+    actor_id: int | None = None  # who runs the import: named by every row it writes
 
 
 FOREIGN = {f.name: f.attname for f in Project._meta.concrete_fields if f.is_relation}
@@ -408,8 +414,9 @@ def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
                                "action": EntryAction.MOVE.value, "corrects_id": None,
                                "in_effect": True, "valid_until": until, "out_of_order": flagged,
                                "note": note, "evidence": "", "source": source,
-                               "recorded_by_id": None, "recorded_at": now})  # fmt: skip
-    batch.register.write(now=now, source=source)
-    pks = insert_new_rows(Project, rows, now=now, history_reason=source)
+                               "recorded_by_id": batch.actor_id, "recorded_at": now})  # fmt: skip
+    batch.register.write(now=now, source=source, actor_id=batch.actor_id)
+    pks = insert_new_rows(Project, rows, now=now, history_reason=source,
+                          history_user_id=batch.actor_id)  # fmt: skip
     insert_rows(StageEntry, entry_rows)
     return pks

@@ -23,9 +23,11 @@ from zhaoshang.intake.importer import sheet_limits
 from zhaoshang.intake.layout import fold
 from zhaoshang.intake.sheets import read_rows
 from zhaoshang.intake.values import parse_date
+from zhaoshang.org import access
 from zhaoshang.org.access import SYSTEM
 from zhaoshang.org.models import Unit
 from zhaoshang.projects.forms import form_errors
+from zhaoshang.projects.models import Project
 
 HEADERS: dict[str, list[str]] = {
     "contacted_on": ["日期", "拜访日期", "拜访时间", "对接时间", "对接日期", "来访时间", "时间"],
@@ -143,6 +145,12 @@ def _row(index: int, row: list[object], cols: dict[str, int], unit: Unit, as_of:
     if not form.is_valid():
         key, messages = next(iter(form_errors(form).items()))
         return reject(key, "".join(messages))
+    linked = list(form.cleaned_data.get("project_codes") or [])
+    if actor is None and linked:  # acting for the unit: only the projects it reads
+        readable = Project.objects.filter(access.project_read_q_for_unit(unit))
+        hidden = [p.code for p in linked if not readable.filter(pk=p.pk).exists()]
+        if hidden:
+            return reject("project_codes", f"找不到项目编号“{'、'.join(hidden)}”")
     company = Company.objects.matching_name(data["company_name"]).order_by("pk").first()
     day = form.cleaned_data["contacted_on"]
     if company and Contact.objects.filter(unit=unit, company=company, contacted_on=day,

@@ -4,8 +4,12 @@ Each row is read with the parsers of `intake.values`, validated by the same Proj
 as the page and the API, matched against the sheet's earlier rows and the projects
 already recorded, and written as the project services write (new projects in bulk, see
 bulk.py; updates through the services themselves): its dates become the
-effective dates of its history, attributed to the import ("导入自 X.xlsx"), not to the
-person who ran it. The whole import is one transaction; a bad row is rejected with its
+effective dates of its history, attributed to the user who ran it and to the file
+("导入自 X.xlsx"). A row matches only projects the acting user may write (the command line
+acting for a unit without a user: the projects owned under that unit); a row describing a
+project of the city outside that scope is a clash (撞单, DESIGN §7): reported as
+`CLASH_REASON` with nothing of the other project, recorded for the city (`Clash`), and
+neither written nor added. The whole import is one transaction; a bad row is rejected with its
 row number (as Excel shows it), field and reason, and the good rows are imported — or
 none with `all_or_nothing`. Importing the same file again changes nothing.
 """
@@ -30,6 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company
+from zhaoshang.companies.services import company_update
 from zhaoshang.intake.bulk import (
     BATCH,
     Batch,
@@ -43,12 +48,13 @@ from zhaoshang.intake.bulk import (
     draft_project,
 )
 from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold, layout_at
-from zhaoshang.intake.models import ImportRun, MappingTemplate
+from zhaoshang.intake.models import CLASH_REASON, Clash, ClashKind, ImportRun, MappingTemplate
 from zhaoshang.intake.sheets import Limits, read_rows
 from zhaoshang.intake.values import TOTAL_ROW, parse_amount, parse_date, parse_stage
 from zhaoshang.lib.money import plain
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.lib.uscc import uscc_error
+from zhaoshang.org import access
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.bulk import IdPool
 from zhaoshang.projects.forms import ProjectForm, form_errors, project_form_data
@@ -98,6 +104,7 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[dict[str, Any]] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
+    clashes: list[dict[str, Any]] = field(default_factory=list)  # {"row", "reason"}: nothing more
     total_row_check: dict[str, Any] | None = None
     guessed_years: list[int] = field(default_factory=list)
     sheet: str = ""
@@ -108,7 +115,7 @@ class ImportReport:
     def as_json(self) -> dict[str, Any]:
         return {
             "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-            "rejected": self.rejected, "duplicates": self.duplicates,
+            "rejected": self.rejected, "duplicates": self.duplicates, "clashes": self.clashes,
             "total_row_check": self.total_row_check, "guessed_years": self.guessed_years,
             "sheet": self.sheet, "dry_run": self.dry_run, "written": self.written,
         }  # fmt: skip
@@ -161,8 +168,9 @@ class SheetImporter:
         sheet: str | None,
         file_name: str | None = None,
         mapping: dict[int, str] | None = None,
+        actor: Any = None,
     ) -> None:
-        self.path, self.unit = path, unit
+        self.path, self.unit, self.actor = path, unit, actor
         self.file_name = file_name or path.name
         self.city = unit.ancestor_of_kind(UnitKind.CITY) or unit
         self.scope = Unit.objects.subtree(self.city)
@@ -186,6 +194,8 @@ class SheetImporter:
         self._lists: dict[tuple[str, str], Any] = {}
         self._units: dict[str, Unit | None] = {}
         self._in_scope: set[int] | None = None  # the city's unit keys, read once
+        self._writable: set[int] | None = None  # the units whose projects the import may change
+        self._clashed: list[Clash] = []
 
     # ── reading one row ─────────────────────────────────────────────────────────
     def cell(self, row: list[object], name: str) -> object:
@@ -344,30 +354,53 @@ class SheetImporter:
         # database may walk every project of the city instead of the name index.
         if self._in_scope is None:
             self._in_scope = set(self.scope.values_list("id", flat=True))
-        in_scope = self._in_scope
+            self._writable = self._writable_units()
+        in_scope, writable = self._in_scope, self._writable
         names = sorted({p.key[0] for p in parsed_rows})
         codes = sorted({p.code for p in parsed_rows if p.code})
+        # The projects the import may change, and the others of the city (clashes).
         self._by_name: dict[str, list[Project]] = {}
         self._by_code: dict[str, Project] = {}
+        self._hidden_by_name: dict[str, list[Project]] = {}
+        self._hidden_by_code: dict[str, Project] = {}
         for i in range(0, len(names), BATCH):
             found = (Project.objects.filter(normalized_name__any_of=names[i : i + BATCH])
                      .select_related("investor").order_by("pk"))  # fmt: skip
             for project in found:
                 if project.unit_id in in_scope:
-                    self._by_name.setdefault(project.normalized_name, []).append(project)
+                    mine = writable is None or project.unit_id in writable
+                    by_name = self._by_name if mine else self._hidden_by_name
+                    by_name.setdefault(project.normalized_name, []).append(project)
         for i in range(0, len(codes), BATCH):
             for project in Project.objects.filter(code__any_of=codes[i : i + BATCH]):
                 if project.unit_id in in_scope:
-                    self._by_code[project.code] = project
+                    mine = writable is None or project.unit_id in writable
+                    (self._by_code if mine else self._hidden_by_code)[project.code] = project
+
+    def _writable_units(self) -> set[int] | None:
+        """The units whose projects this import may change (None: all), see access.py."""
+        units = (access.project_write_units(self.actor) if self.actor is not None
+                 else Unit.objects.subtree(self.unit))  # fmt: skip
+        return None if units is None else set(units.values_list("id", flat=True))
 
     def existing(self, parsed: ParsedRow) -> Project | None:
         """The recorded project this row describes (among those `prefetch` read): by its
         code (a re-imported export), else by normalised name with the same investor (name
         or credit code)."""
-        if parsed.code and parsed.code in self._by_code:
-            return self._by_code[parsed.code]
+        return self._match(parsed, self._by_code, self._by_name)
+
+    def clashing(self, parsed: ParsedRow) -> Project | None:
+        """The project of the city outside the import's scope this row describes, if any."""
+        return self._match(parsed, self._hidden_by_code, self._hidden_by_name)
+
+    @staticmethod
+    def _match(
+        parsed: ParsedRow, by_code: dict[str, Project], by_name: dict[str, list[Project]]
+    ) -> Project | None:
+        if parsed.code and parsed.code in by_code:
+            return by_code[parsed.code]
         name_key, investor_key = parsed.key
-        for project in self._by_name.get(name_key, []):
+        for project in by_name.get(name_key, []):
             inv = project.investor
             if parsed.credit_code and inv and inv.credit_code == parsed.credit_code:
                 return project
@@ -384,7 +417,7 @@ class SheetImporter:
             field_name, messages = next(iter(form_errors(form).items()))
             raise RowError(field_name, "".join(messages))
         if project is None:
-            project = project_save(data=form.cleaned_data, actor=None, source=self.source)
+            project = project_save(data=form.cleaned_data, actor=self.actor, source=self.source)
             if parsed.credit_code:
                 self._set_credit_code(project, parsed.credit_code)
             self._move(project, parsed.events[1:])
@@ -395,7 +428,9 @@ class SheetImporter:
             if k in EDITABLE_FIELDS and k not in ("tags", "sponsors") and getattr(stored, k) != v
         ] + (["investor"] if form.cleaned_data.get("investor_name") else [])  # fmt: skip
         if changed:
-            project_save(data=form.cleaned_data, actor=None, project=project, source=self.source)
+            project_save(
+                data=form.cleaned_data, actor=self.actor, project=project, source=self.source
+            )
         moved = self._move(project, parsed.events)
         return ("updated" if changed or moved else "unchanged"), project
 
@@ -419,7 +454,7 @@ class SheetImporter:
             and not investor.credit_code
             and not Company.objects.filter(credit_code=code).exists()
         ):
-            Company.objects.filter(pk=investor.pk).update(credit_code=code)
+            company_update(company=investor, actor=self.actor, source=self.source, credit_code=code)
 
     def _move(self, project: Project, events: list[tuple[dt.date, str, str]]) -> bool:
         moved = False
@@ -430,9 +465,10 @@ class SheetImporter:
             project.refresh_from_db()
             if project.stage == Stage.DROPPED:
                 break
+            note = "导入:表中标为终止" if stage == Stage.DROPPED else ""
             project_move_to_stage(project=project, stage=stage, sign_kind=kind, effective_on=day,
-                                  actor=None, source=self.source, note="" if stage != Stage.DROPPED
-                                  else "导入:表中标为终止", confirm_out_of_order=True)  # fmt: skip
+                                  actor=self.actor, source=self.source, note=note,
+                                  confirm_out_of_order=True)  # fmt: skip
             moved = True
         return moved
 
@@ -445,6 +481,7 @@ class SheetImporter:
                 self._import_rows()
                 if dry_run or (all_or_nothing and report.rejected):
                     raise _Abort
+                Clash.objects.bulk_create(self._clashed)
                 ImportRun.objects.create(
                     file_name=self.file_name, sheet=self.sheet_name, unit=self.unit, run_by=actor,
                     created=report.created, updated=report.updated, unchanged=report.unchanged,
@@ -585,6 +622,9 @@ class SheetImporter:
                 later.append((index, parsed))
                 continue
             project = self.existing(parsed)
+            if project is None and (held := self.clashing(parsed)) is not None:
+                self._clash(parsed, held)
+                continue
             if project is not None:
                 report.duplicates.append({"row": parsed.row, "of_row": None,
                                           "existing": project.code})  # fmt: skip
@@ -603,12 +643,25 @@ class SheetImporter:
         pool = IdPool({
             Project: len(new), Company: register.missing,
         })  # fmt: skip
-        batch = Batch(self.source, timezone.now(), pool, register, codes)
+        batch = Batch(self.source, timezone.now(), pool, register, codes,
+                      getattr(self.actor, "pk", None))  # fmt: skip
         pks = create_projects(new, batch)
-        register.save()
+        register.save(actor=self.actor, source=self.source)
         for (parsed, _), pk in zip(new, pks, strict=True):
             first_of[parsed.key] = (parsed.row, pk)
         report.created += len(pks)
+
+    def _clash(self, parsed: ParsedRow, held: Project) -> None:
+        """A row describing `held`, a project outside the import's scope: reported with no
+        word of that project, recorded for the city (when the import writes)."""
+        self.report.clashes.append({"row": parsed.row, "reason": CLASH_REASON})
+        row = self.rows[parsed.row - 1]
+        self._clashed.append(Clash(
+            kind=ClashKind.IMPORT, city=self.city, unit=self.unit, held_by_id=held.unit_id,
+            project=held, actor=self.actor, source=self.source, row=parsed.row,
+            name=str(self.cell(row, "name") or "").strip()[:200],
+            investor_name=str(self.cell(row, "investor") or "").strip()[:200],
+        ))  # fmt: skip
 
     def layout_fields(self) -> set[str]:
         """The form fields a row of this sheet can fill."""
@@ -689,12 +742,19 @@ def import_projects(
     mapping: dict[int, str] | None = None,
     workers: int | None = None,
 ) -> ImportReport:
-    """Import a project sheet into `unit` (see the module docstring). `actor` is recorded on
-    the ImportRun as who ran it; history rows name the file, not the person. `workers`:
+    """Import a project sheet into `unit` (see the module docstring) as `actor` (None: the
+    command line acting for `unit`): it matches and changes only what `actor` may write, and
+    its history rows name both `actor` and the file. `workers`:
     processes reading a long sheet (default settings.IMPORT_WORKERS; 0 in a web server,
     whose other threads a fork would not carry along)."""
     importer = SheetImporter(
-        path=path, unit=unit, as_of=as_of, sheet=sheet, file_name=file_name, mapping=mapping
+        path=path,
+        unit=unit,
+        as_of=as_of,
+        sheet=sheet,
+        file_name=file_name,
+        mapping=mapping,
+        actor=actor,
     )
     if workers is not None:
         importer.workers = workers

@@ -118,3 +118,52 @@ class TextCandidate(models.Model):
 
     def __str__(self) -> str:
         return str(self.data.get("name", ""))
+
+
+# All a user is told of a project outside their scope that their row or text described.
+CLASH_REASON = "另一单位已登记同名/同投资方项目"
+
+
+class ClashKind(models.TextChoices):
+    IMPORT = "import", _("导入项目表")
+    TEXT = "text", _("文本识别")
+
+
+class Clash(models.Model):
+    """撞单 (DESIGN §7): an import or a confirmed text described a project another unit
+    holds, outside what the acting user may write. Nothing of that project changed; the
+    user was told only that another unit holds such a project. The city (its
+    administrators) sees both sides here and rules (首报首谈)."""
+
+    kind = models.CharField(_("来源类型"), max_length=10, choices=ClashKind.choices)
+    city = models.ForeignKey(
+        "org.Unit", verbose_name=_("城市"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="+",
+        help_text=_("导入或确认时所为的单位"),
+    )  # fmt: skip
+    held_by = models.ForeignKey(
+        "org.Unit", verbose_name=_("已登记单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("已登记项目"), on_delete=models.PROTECT,
+        related_name="clashes",
+    )  # fmt: skip
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", help_text=_("为空表示在命令行为单位运行"),
+    )  # fmt: skip
+    source = models.CharField(_("来源"), max_length=300)
+    row = models.PositiveIntegerField(_("行号"), null=True, blank=True)
+    name = models.CharField(_("所报项目名称"), max_length=200)
+    investor_name = models.CharField(_("所报投资方"), max_length=200, blank=True)
+    found_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("撞单")
+        verbose_name_plural = _("撞单")
+        ordering = ["-found_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} / {self.held_by}:{self.name}"

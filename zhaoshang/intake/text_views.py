@@ -13,12 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from zhaoshang.intake.models import CandidateStatus, TextExtraction
+from zhaoshang.intake.models import CLASH_REASON, CandidateStatus, TextExtraction
 from zhaoshang.intake.texts import (
     STAGE_OF_HINT,
     candidate_confirm,
     candidate_dismiss,
     extraction_create,
+    match_clash,
     match_existing,
     read_text,
 )
@@ -157,10 +158,17 @@ def text_review(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, f"已确认:{project.code} {project.name}")
                     return redirect("text_review", pk=pk)
-        existing = match_existing(c.data.get("name", ""), extraction.unit, request.user)  # type: ignore[arg-type]
-        rows.append((c, form, existing))
+        named, actor = c.data.get("name", ""), request.user
+        existing = match_existing(named, extraction.unit, actor)  # type: ignore[arg-type]
+        clash = existing is None and match_clash(named, extraction.unit, actor) is not None  # type: ignore[arg-type]
+        rows.append((c, form, existing, clash))
     return render(
         request,
         "intake/text_review.html",
-        {"extraction": extraction, "rows": rows, "result": extraction.result},
+        {
+            "extraction": extraction,
+            "rows": rows,
+            "result": extraction.result,
+            "clash_reason": CLASH_REASON,
+        },
     )

@@ -16,9 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhaoshang.intake.extract import extract
-from zhaoshang.intake.models import CandidateStatus, TextCandidate, TextExtraction
+from zhaoshang.intake.models import (
+    CLASH_REASON,
+    CandidateStatus,
+    Clash,
+    ClashKind,
+    TextCandidate,
+    TextExtraction,
+)
 from zhaoshang.lib.names import normalize_project_name
 from zhaoshang.org import access
+from zhaoshang.org.models import Unit as UnitModel
+from zhaoshang.org.models import UnitKind
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.services import project_create, project_move_to_stage, project_update
 from zhaoshang.projects.stages import RANK, Stage
@@ -100,6 +109,38 @@ def match_existing(name: str, unit: Unit, actor: User | None) -> Project | None:
     return qs.order_by("pk").first()
 
 
+def match_clash(name: str, unit: Unit, actor: User | None) -> Project | None:
+    """A project of the unit's city with the same normalised name that the confirmation may
+    not change (outside what `actor`, or with no actor an officer of `unit`, may write): a
+    clash (DESIGN §7)."""
+    city = unit.ancestor_of_kind(UnitKind.CITY) or unit
+    qs = Project.objects.filter(
+        normalized_name=normalize_project_name(name),
+        unit__in=UnitModel.objects.subtree(city),
+    )
+    writable = (access.project_write_units(actor) if actor is not None
+                else UnitModel.objects.subtree(unit))  # fmt: skip
+    if writable is None:
+        return None
+    return qs.exclude(unit__in=writable).order_by("pk").first()
+
+
+@transaction.atomic
+def clash_record(
+    *, candidate: TextCandidate, actor: User | None, name: str, held: Project
+) -> Clash:
+    unit = candidate.extraction.unit
+    return Clash.objects.create(
+        kind=ClashKind.TEXT, city=unit.ancestor_of_kind(UnitKind.CITY) or unit, unit=unit,
+        held_by_id=held.unit_id, project=held, actor=actor, name=name.strip()[:200],
+        source=_source(candidate),
+    )  # fmt: skip
+
+
+def _source(candidate: TextCandidate) -> str:
+    return f"文本识别:{candidate.extraction.source_name or '粘贴文本'}"
+
+
 def amount_fields(value: Decimal | None, unit: str | None) -> dict[str, Any]:
     if value is None or not unit:
         return {}
@@ -110,7 +151,6 @@ def amount_fields(value: Decimal | None, unit: str | None) -> dict[str, Any]:
     raise ValidationError({"amount": f"未知金额单位“{unit}”"})
 
 
-@transaction.atomic
 def candidate_confirm(
     *,
     candidate: TextCandidate,
@@ -123,7 +163,44 @@ def candidate_confirm(
     approx: bool = False,
 ) -> Project:
     """Create the project, or update the one that matches: its amount when the text gives
-    one, its stage when the text says it went further."""
+    one, its stage when the text says it went further. A name matching only a project the
+    user may not change is a clash: recorded for the city, refused with `CLASH_REASON`
+    (ValidationError on "name"), nothing else written."""
+    _check_confirm(candidate, actor, name, stage)
+    if match_existing(name, candidate.extraction.unit, actor) is None:
+        held = match_clash(name, candidate.extraction.unit, actor)
+        if held is not None:
+            clash_record(candidate=candidate, actor=actor, name=name, held=held)
+            raise ValidationError({"name": f"{CLASH_REASON}:本条未登记,已报市级管理员裁定"})
+    return _confirm(candidate=candidate, actor=actor, name=name, stage=stage,
+                    effective_on=effective_on, amount=amount, amount_unit=amount_unit,
+                    approx=approx)  # fmt: skip
+
+
+def _check_confirm(candidate: TextCandidate, actor: User | None, name: str, stage: str) -> None:
+    if candidate.status != CandidateStatus.PENDING:
+        raise ValidationError({"__all__": "该条已处理"})
+    unit = candidate.extraction.unit
+    if actor is not None and not access.can_write_unit(actor, unit):
+        raise PermissionDenied(f"无权为“{unit}”登记项目")
+    if not name.strip():
+        raise ValidationError({"name": "项目名称不能为空"})
+    if stage not in RANK:
+        raise ValidationError({"stage": "请选择阶段"})
+
+
+@transaction.atomic
+def _confirm(
+    *,
+    candidate: TextCandidate,
+    actor: User | None,
+    name: str,
+    stage: str,
+    effective_on: dt.date,
+    amount: Decimal | None,
+    amount_unit: str | None,
+    approx: bool,
+) -> Project:
     candidate = TextCandidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.status != CandidateStatus.PENDING:
         raise ValidationError({"__all__": "该条已处理"})
@@ -137,7 +214,7 @@ def candidate_confirm(
     fields = amount_fields(amount, amount_unit)
     if fields.get("total_investment") is not None:
         fields["total_investment_approx"] = approx
-    source = f"文本识别:{candidate.extraction.source_name or '粘贴文本'}"
+    source = _source(candidate)
     project = match_existing(name, unit, actor)
     if project is None:
         project = project_create(

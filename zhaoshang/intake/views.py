@@ -10,15 +10,23 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zhaoshang.intake.forms import SheetUploadForm
 from zhaoshang.intake.importer import import_projects
 from zhaoshang.intake.layout import LABELS
-from zhaoshang.intake.models import ImportRun, MappingTemplate
+from zhaoshang.intake.models import Clash, ImportRun, MappingTemplate
 from zhaoshang.intake.sheets import SheetError
-from zhaoshang.org.access import can_write, can_write_unit, units_in_scope
+from zhaoshang.org.access import (
+    can_see_clashes,
+    can_write,
+    can_write_unit,
+    clash_read_q,
+    filter_by,
+    units_in_scope,
+)
 from zhaoshang.org.models import Unit, UnitKind
 
 
@@ -55,7 +63,7 @@ def sheet_import(request: HttpRequest) -> HttpResponse:
            "as_of": form.cleaned_data["as_of"],
            "all_or_nothing": form.cleaned_data["all_or_nothing"]}  # fmt: skip
     try:
-        report = _run(job, dry_run=True)
+        report = _run(job, dry_run=True, actor=request.user)
     except (SheetError, ValueError) as exc:
         stored.unlink(missing_ok=True)
         form.add_error("file", str(exc))
@@ -94,7 +102,7 @@ def _again(request: HttpRequest) -> HttpResponse:
     job = _job(request)
     try:
         if request.POST["action"] == "remap":
-            report = _run(job, dry_run=True)
+            report = _run(job, dry_run=True, actor=request.user)
             if request.POST.get("save_template") and report.layout:
                 _save_template(request, job["unit"], report.layout)
             return _page(request, report=report, job=job, remapped=True)
@@ -113,3 +121,15 @@ def _save_template(request: HttpRequest, unit: Unit, layout: Any) -> None:
         signature=layout.signature,
         defaults={"headers": layout.headers, "mapping": mapping, "saved_by": request.user},
     )
+
+
+def clash_list(request: HttpRequest) -> HttpResponse:
+    """撞单: rows and texts that described another unit's project, both sides shown, for the
+    city's administrators to rule on; anyone else is told the page does not exist."""
+    if not can_see_clashes(request.user):
+        raise Http404("没有找到该页面")
+    clashes = filter_by(Clash.objects.all(), clash_read_q(request.user)).select_related(
+        "unit", "held_by", "project", "project__unit", "actor"
+    )
+    page = Paginator(clashes, 50).get_page(request.GET.get("page"))
+    return render(request, "intake/clash_list.html", {"page": page})

@@ -222,3 +222,74 @@ def request_own_q(user: User | AnonymousUser | None) -> Q | None:
 
 def filter_by(qs: QuerySet[Any], q: Q | None) -> QuerySet[Any]:
     return qs if q is None else qs.filter(q)
+
+
+# ── the scope of a match, clashes and company merges (DESIGN §7) ─────────────────────
+# An import, a confirmed text, a merge and every other write match only records the acting
+# user may write. A project outside that scope that a row describes is a clash (撞单): the
+# user is told that another unit holds such a project, nothing more; the city's
+# administrators see both sides (`clash_read_q`) and rule. The command line acting for a
+# unit without a user (`--unit`) writes as an officer of that unit would: its subtree.
+
+
+def project_write_units(user: User | AnonymousUser | None) -> QuerySet[Unit] | None:
+    """The units whose projects `user` may change (`project_write_q` by owning unit); None
+    means all. The command line acting for a unit without a user writes as an officer of
+    that unit: `Unit.objects.subtree(unit)`."""
+    active = _active_user(user)
+    if active is None or not can_write(active):
+        return Unit.objects.none()
+    if active.is_superuser:
+        return None
+    return units_in_scope(active)
+
+
+def project_read_q_for_unit(unit: Unit) -> Q:
+    """The projects the command line acting for `unit` (no user) may name, as an officer of
+    that unit reads them: owned, landing or assigned under it."""
+    sub = Unit.objects.subtree(unit).values("id")
+    return Q(unit_id__in=sub) | Q(region_id__in=sub) | Q(responsible_unit_id__in=sub)
+
+
+def can_see_clashes(user: User | AnonymousUser | None) -> bool:
+    active = _active_user(user)
+    return active is not None and (active.is_superuser or active.role == Role.CITY_ADMIN)
+
+
+def clash_read_q(user: User | AnonymousUser | None) -> Q | None:
+    """Clashes a user may see: a city administrator those of their city; None means all."""
+    active = _active_user(user)
+    if active is None or not can_see_clashes(active):
+        return Q(pk__in=[])
+    if active.is_superuser:
+        return None
+    return _in_scope("city_id", active)
+
+
+# Who may merge companies: a merge moves every row that names the duplicate (projects as
+# investor or introducer, field contacts, service requests) to the company kept, so only a
+# user who may write every one of those rows may merge; anyone else is refused, naming how
+# many rows of which kind are not theirs, and nothing changes. The company's own people
+# (company contacts) go with the company and add no condition. A model that comes to point
+# at companies must be named here, or merging a company it names is refused to all but a
+# superuser.
+def _company_reference_rules() -> dict[str, Any]:
+    return {
+        "projects.project": (project_write_q, "个项目"),
+        "fieldwork.contact": (owned_write_q, "条对接记录"),
+        "service.servicerequest": (request_own_q, "件企业诉求"),
+        "companies.companycontact": (None, "位企业联系人"),
+    }
+
+
+def company_reference_write_q(
+    user: User | AnonymousUser | None, label: str
+) -> tuple[Q | None, str] | None:
+    """For rows of model `label` that point at a company: the filter of those `user` may
+    move in a merge (None: all) and the word that counts them; None when the model is not
+    known to the rule (refused but to a superuser)."""
+    rule = _company_reference_rules().get(label)
+    if rule is None:
+        return None
+    q_for, word = rule
+    return (None if q_for is None else q_for(user)), word

@@ -4,6 +4,7 @@ through the services, which keep the history whole."""
 from django.contrib import admin
 from django.http import HttpRequest
 
+from zhaoshang.org.admin import OwnedListAdmin, ScopedUnitsMixin, SuperuserOnlyMixin
 from zhaoshang.org.history_admin import HistoryAdmin
 from zhaoshang.projects.models import (
     CapitalArrival,
@@ -59,7 +60,7 @@ class ArrivalInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(HistoryAdmin):
+class ProjectAdmin(ScopedUnitsMixin, HistoryAdmin):
     list_display = ["code", "name", "unit", "stage", "stage_on", "total_investment", "investor"]
     list_filter = ["stage", "chain", "channel", "is_provincial_key", "is_city_key"]
     search_fields = ["code", "name", "investor__name"]
@@ -79,6 +80,11 @@ class ProjectAdmin(HistoryAdmin):
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "parent":
+            kwargs["queryset"] = Project.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a project is created with its first stage entry, in the workspace
@@ -147,7 +153,7 @@ class CapitalArrivalAdmin(StageEntryAdmin):
 
 
 @admin.register(FxRate)
-class FxRateAdmin(admin.ModelAdmin):
+class FxRateAdmin(SuperuserOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["month", "cny_per_usd", "source"]
 
 
@@ -156,7 +162,10 @@ class CodeSequenceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["prefix", "year", "last"]
 
 
+class ListAdmin(OwnedListAdmin):
+    list_display = ["name", "owner", "sort_order", "is_active"]
+    list_filter = ["is_active"]
+
+
 for model in (IndustryChain, Channel, ProjectKind, ProjectTag):
-    admin.site.register(
-        model, list_display=["name", "owner", "sort_order", "is_active"], list_filter=["is_active"]
-    )
+    admin.site.register(model, ListAdmin)

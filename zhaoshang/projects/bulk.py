@@ -213,7 +213,9 @@ def new_row(model: Any) -> dict[str, Any]:
     return dict(_DEFAULTS[model])
 
 
-def copy_history(model: Any, ids: list[int], *, now: dt.datetime, reason: str) -> None:
+def copy_history(
+    model: Any, ids: list[int], *, now: dt.datetime, reason: str, user_id: int | None = None
+) -> None:
     """The creation rows of their change history (django-simple-history's "+" row, as a
     save would write it) for rows of `model` just inserted with these keys: copied by the
     database itself, one INSERT … SELECT, rather than built and sent row by row."""
@@ -226,25 +228,31 @@ def copy_history(model: Any, ids: list[int], *, now: dt.datetime, reason: str) -
                         if f.attname in own)  # fmt: skip
     head = (
         f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_type,"
-        f" history_change_reason, history_user_id) SELECT {columns}, %s, '+', %s, NULL"
+        f" history_change_reason, history_user_id) SELECT {columns}, %s, '+', %s, %s"
         f" FROM {quote(model._meta.db_table)} WHERE "
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(head + "id = ANY(%s) ORDER BY id", [stamp, reason, list(ids)])
+            cursor.execute(head + "id = ANY(%s) ORDER BY id", [stamp, reason, user_id, list(ids)])
         elif max(ids) - min(ids) + 1 == len(ids):  # SQLite's reserved keys are consecutive
             cursor.execute(head + "id BETWEEN %s AND %s ORDER BY id",
-                           [stamp, reason, min(ids), max(ids)])  # fmt: skip
+                           [stamp, reason, user_id, min(ids), max(ids)])  # fmt: skip
         else:
             for k in range(0, len(ids), 5000):
                 part = ids[k : k + 5000]
                 marks = ", ".join(["%s"] * len(part))
-                cursor.execute(head + f"id IN ({marks}) ORDER BY id", [stamp, reason, *part])
+                cursor.execute(head + f"id IN ({marks}) ORDER BY id",
+                               [stamp, reason, user_id, *part])  # fmt: skip
 
 
 def insert_new_rows(
-    model: Any, rows: list[dict[str, Any]], *, now: dt.datetime, history_reason: str | None
+    model: Any,
+    rows: list[dict[str, Any]],
+    *,
+    now: dt.datetime,
+    history_reason: str | None,
+    history_user_id: int | None = None,
 ) -> list[int]:
     """Insert new rows of a model (as dicts: for a hundred thousand rows building model
     instances alone takes seconds) with the keys they carry in "id" (an import's, taken
@@ -261,7 +269,7 @@ def insert_new_rows(
                 row[name] = now
     insert_rows(model, rows)
     if history_reason is not None:
-        copy_history(model, ids, now=now, reason=history_reason)
+        copy_history(model, ids, now=now, reason=history_reason, user_id=history_user_id)
     return ids
 
 

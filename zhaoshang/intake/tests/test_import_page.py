@@ -28,7 +28,7 @@ def test_upload_previews_then_imports_on_confirmation(client, owner, tmp_path):
     run = ImportRun.objects.get()
     assert (run.run_by, run.created, run.file_name) == (owner, 4, "一季度项目.xlsx")
     entry = StageEntry.objects.filter(stage="signed").first()
-    assert entry.source == "导入自 一季度项目.xlsx" and entry.recorded_by is None
+    assert entry.source == "导入自 一季度项目.xlsx" and entry.recorded_by == owner
 
 
 def test_a_wrong_file_is_refused_next_to_the_field(client, owner):
