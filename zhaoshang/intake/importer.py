@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import gc
 import multiprocessing as mp
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,22 +45,34 @@ from zhaoshang.intake.bulk import (
 )
 from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold, layout_at
 from zhaoshang.intake.models import ImportRun, MappingTemplate
-from zhaoshang.intake.sheets import Limits, read_rows
+from zhaoshang.intake.sheets import Limits, read_companion, read_rows
 from zhaoshang.intake.values import TOTAL_ROW, parse_amount, parse_date, parse_stage
 from zhaoshang.lib.money import plain
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.lib.uscc import uscc_error
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.bulk import IdPool
+from zhaoshang.projects.export import ARRIVALS_SHEET, HISTORY_SHEET
 from zhaoshang.projects.forms import ProjectForm, form_errors, project_form_data
-from zhaoshang.projects.models import Channel, IndustryChain, Project
+from zhaoshang.projects.models import (
+    Channel,
+    EntryAction,
+    IndustryChain,
+    Project,
+    ProjectKind,
+    ProjectTag,
+)
 from zhaoshang.projects.services import (
     EDITABLE_FIELDS,
+    capital_arrival_record,
     code_prefix_for,
     project_move_to_stage,
+    project_revive,
     project_save,
+    stage_entry_correct,
+    stage_entry_retract,
 )
-from zhaoshang.projects.stages import RANK, Stage
+from zhaoshang.projects.stages import RANK, SignKind, Stage
 
 DATE_FIELDS = ("entered_on", "signed_on", "landed_on", "construction_on", "operating_on")
 STAGE_OF_DATE = {
@@ -67,6 +80,19 @@ STAGE_OF_DATE = {
     "landed_on": Stage.LANDED,
     "construction_on": Stage.CONSTRUCTION,
     "operating_on": Stage.OPERATING,
+}
+# Form fields a column carries as they are (after `_extra`), beyond the office sheets' own.
+EXTRA_FIELDS = ("park", "kind", "tags", "introducer", "introducer_company", "parent",
+                "is_provincial_key", "is_city_key", "foreign_target", "expected_arrival_on",
+                "expected_arrival_amount", "description")  # fmt: skip
+# Fields whose form check queries the database: a sheet mapping them is read in this process.
+QUERYING_FIELDS = ("tags", "parent", "introducer_company")
+FLAGS = {"是": True, "否": False, "": None}
+LIST_MODELS: dict[str, Any] = {
+    "chain": IndustryChain,
+    "channel": Channel,
+    "kind": ProjectKind,
+    "tags": ProjectTag,
 }
 FORM_LABELS = {"name": "项目名称", "total_investment": "总投资", "contracted_foreign": "合同外资",
                "region": "所在地", "effective_on": "入库时间", "unit": "单位",
@@ -119,7 +145,7 @@ class ParsedRow:
     row: int
     data: dict[str, Any]  # ProjectForm data
     events: list[tuple[dt.date, str, str]]  # (effective date, stage, sign kind)
-    key: tuple[str, str]
+    key: tuple[str, str, str]  # (project name, investor, code): a project in the sheet
     credit_code: str = ""
     code: str = ""
     guessed_year: bool = False  # a date's year came from the sheet's 截至 date
@@ -128,6 +154,79 @@ class ParsedRow:
         """What matching needs (row, key, codes), without the form data and history."""
         return ParsedRow(self.row, {}, [], self.key, self.credit_code, self.code,
                          self.guessed_year)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """A row of an export's 阶段记录."""
+
+    seq: int
+    stage: str
+    sign_kind: str
+    effective_on: dt.date
+    action: str
+    in_effect: bool
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArrivalRow:
+    """A row of an export's 到资记录."""
+
+    arrived_on: dt.date
+    amount: Decimal
+    currency: str
+    is_foreign: bool
+    note: str
+
+
+ACTIONS = {str(label): value for value, label in EntryAction.choices}
+SIGN_KINDS = {str(label): value for value, label in SignKind.choices}
+
+
+def _table(rows: list[list[object]]) -> list[dict[str, object]]:
+    """A companion table's rows as {header: cell}, the header being its first row."""
+    if not rows:
+        return []
+    header = [fold(c) for c in rows[0]]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(fold(c) for c in r)]
+
+
+def read_history(rows: list[list[object]]) -> dict[str, list[HistoryRow]]:
+    """An export's 阶段记录 by project code, in the order recorded."""
+    out: dict[str, list[HistoryRow]] = {}
+    for n, r in enumerate(_table(rows), start=2):
+        try:
+            stage = parse_stage(r.get("阶段"))
+            day, _ = parse_date(r.get("生效日期"), default_year=None)
+            seq = int(float(str(r.get("序号"))))
+        except ValueError as exc:
+            raise ValueError(f"{HISTORY_SHEET}第{n}行:{exc}") from None
+        if stage is None or day is None or fold(r.get("操作")) not in ACTIONS:
+            raise ValueError(f"{HISTORY_SHEET}第{n}行:阶段、生效日期或操作无法识别")
+        out.setdefault(fold(r.get("项目编号")), []).append(HistoryRow(
+            seq, stage[0], SIGN_KINDS.get(fold(r.get("签约类型")), ""), day,
+            ACTIONS[fold(r.get("操作"))], fold(r.get("有效")) != "否", text_of(r.get("说明")),
+        ))  # fmt: skip
+    return out
+
+
+def read_arrivals(rows: list[list[object]]) -> dict[str, list[ArrivalRow]]:
+    """An export's 到资记录 by project code."""
+    out: dict[str, list[ArrivalRow]] = {}
+    for n, r in enumerate(_table(rows), start=2):
+        currency = fold(r.get("币种")).upper()
+        try:
+            day, _ = parse_date(r.get("到资日期"), default_year=None)
+            amount = parse_amount(r.get("金额"), unit=(Decimal(1), currency))
+        except ValueError as exc:
+            raise ValueError(f"{ARRIVALS_SHEET}第{n}行:{exc}") from None
+        if day is None or amount is None:
+            raise ValueError(f"{ARRIVALS_SHEET}第{n}行:到资日期或金额为空")
+        out.setdefault(fold(r.get("项目编号")), []).append(ArrivalRow(
+            day, amount.wan, currency, fold(r.get("外资")) == "是", text_of(r.get("说明"))
+        ))  # fmt: skip
+    return out
 
 
 def resolve_place(text: str, city: Unit) -> tuple[Unit, str]:
@@ -179,6 +278,10 @@ class SheetImporter:
         fields = set(self.layout.columns.values())
         self._column = {name: self.layout.column_of(name) for name in fields}  # asked per cell
         self.source = f"导入自 {self.file_name}"
+        # An export's stage history and arrivals, read back by project code.
+        self.history = read_history(read_companion(path, HISTORY_SHEET, limits=sheet_limits()))
+        self.arrivals = read_arrivals(read_companion(path, ARRIVALS_SHEET, limits=sheet_limits()))
+        self._created: dict[str, int] = {}  # sheet code → key of the project it added
         self.workers: int | None = None  # None: settings.IMPORT_WORKERS
         self.report = ImportReport(sheet=self.sheet_name, layout=self.layout)
         # Lookups made once per import, not once per row.
@@ -186,6 +289,8 @@ class SheetImporter:
         self._lists: dict[tuple[str, str], Any] = {}
         self._units: dict[str, Unit | None] = {}
         self._in_scope: set[int] | None = None  # the city's unit keys, read once
+        self._parks: dict[str, Unit | None] = {}
+        self._companies: dict[str, int | None] = {}
 
     # ── reading one row ─────────────────────────────────────────────────────────
     def cell(self, row: list[object], name: str) -> object:
@@ -232,11 +337,66 @@ class SheetImporter:
                 data[key] = self._listed(key, text(key)).pk
         if text("responsible_unit"):
             data["responsible_unit"] = self._unit_named(text("responsible_unit")).code
-        events = self.events(row, excel_row)
+        for key in EXTRA_FIELDS:
+            if key in self._column and (value := self._extra(key, self.cell(row, key))) is not None:
+                data[key] = value
+        recorded = self.history.get(text("code"))
+        events = history_events(recorded) if recorded else self.events(row, excel_row)
         data["effective_on"], data["stage"], data["sign_kind"] = events[0]
-        return ParsedRow(excel_row, data, events,
-                         (normalize_project_name(name), normalize_company_name(investor)),
-                         credit, text("code"), self._guessed)  # fmt: skip
+        # Two rows with different codes are two projects, even of one name and investor.
+        same = (normalize_project_name(name), normalize_company_name(investor), text("code"))
+        return ParsedRow(excel_row, data, events, same, credit, text("code"), self._guessed)
+
+    def _extra(self, key: str, raw: object) -> Any:
+        """A cell of one of EXTRA_FIELDS as form data; None for an empty cell."""
+        value = fold(raw)
+        if value == "":
+            return None
+        if key in ("introducer", "description"):
+            return str(raw).strip()
+        if key in ("is_provincial_key", "is_city_key"):
+            if value not in FLAGS:
+                raise RowError(key, f"“{value}”应为“是”或“否”")
+            return FLAGS[value]
+        if key == "park":
+            return self._park(value).code
+        if key == "kind":
+            return self._listed(key, value).pk
+        if key == "tags":
+            return [self._listed(key, t).pk for t in re.split(r"[、,,;;]", value) if t]
+        if key == "introducer_company":
+            return self._company(value)
+        if key == "expected_arrival_on":
+            try:
+                return parse_date(raw, default_year=self.as_of.year if self.as_of else None)[0]
+            except ValueError as exc:
+                raise RowError(key, str(exc)) from None
+        if key in ("foreign_target", "expected_arrival_amount"):
+            col = self._column.get(key)
+            assert col is not None
+            try:
+                amount = parse_amount(raw, unit=self.layout.units[col])
+            except ValueError as exc:
+                raise RowError(key, str(exc)) from None
+            return str(amount.wan) if amount else None
+        return value  # parent: its code
+
+    def _park(self, text: str) -> Unit:
+        if text not in self._parks:
+            self._parks[text] = self.scope.filter(name=text, kind=UnitKind.PARK).first()
+        found = self._parks[text]
+        if found is None:
+            raise RowError("park", f"找不到园区“{text}”")
+        return found
+
+    def _company(self, text: str) -> int:
+        if text not in self._companies:
+            found = Company.objects.active().filter(normalized_name=normalize_company_name(text))
+            self._companies[text] = found.order_by("pk").values_list("pk", flat=True).first()
+        pk = self._companies[text]
+        if pk is None:
+            raise RowError("introducer_company", f"企业库中没有“{text}”")
+        return pk
 
     # Lookups by name, made once per import (and, before worker processes start, for every
     # name the sheet holds: a worker never queries).
@@ -253,7 +413,7 @@ class SheetImporter:
 
     def _listed(self, key: str, text: str) -> Any:
         if (key, text) not in self._lists:
-            model = IndustryChain if key == "chain" else Channel
+            model = LIST_MODELS[key]
             self._lists[(key, text)] = (
                 model.objects.filter(name=text)
                 .filter(Q(owner__isnull=True) | Q(owner=self.city))
@@ -278,6 +438,7 @@ class SheetImporter:
             ("place", self._place), ("responsible_unit", self._unit_named),
             ("chain", partial(self._listed, "chain")),
             ("channel", partial(self._listed, "channel")),
+            ("kind", partial(self._listed, "kind")), ("park", self._park),
         ]  # fmt: skip
         body = self.rows[self.layout.header_row + 1 :]
         for name, look_up in lookups:
@@ -366,7 +527,7 @@ class SheetImporter:
         or credit code)."""
         if parsed.code and parsed.code in self._by_code:
             return self._by_code[parsed.code]
-        name_key, investor_key = parsed.key
+        name_key, investor_key, _ = parsed.key
         for project in self._by_name.get(name_key, []):
             inv = project.investor
             if parsed.credit_code and inv and inv.credit_code == parsed.credit_code:
@@ -388,16 +549,73 @@ class SheetImporter:
             if parsed.credit_code:
                 self._set_credit_code(project, parsed.credit_code)
             self._move(project, parsed.events[1:])
+            self._record_arrivals(project, parsed.code)
             return "created", project
         stored = Project.objects.get(pk=project.pk)  # the bound form has written onto `project`
         changed = [
             k for k, v in form.cleaned_data.items()
             if k in EDITABLE_FIELDS and k not in ("tags", "sponsors") and getattr(stored, k) != v
         ] + (["investor"] if form.cleaned_data.get("investor_name") else [])  # fmt: skip
+        if "tags" in form.cleaned_data and {t.pk for t in form.cleaned_data["tags"]} != set(
+            stored.tags.values_list("pk", flat=True)
+        ):
+            changed.append("tags")
         if changed:
             project_save(data=form.cleaned_data, actor=None, project=project, source=self.source)
-        moved = self._move(project, parsed.events)
-        return ("updated" if changed or moved else "unchanged"), project
+        recorded = self.history.get(parsed.code)
+        moved = self._replay(project, recorded) if recorded else self._move(project, parsed.events)
+        arrived = self._record_arrivals(project, parsed.code)
+        return ("updated" if changed or moved or arrived else "unchanged"), project
+
+    def _replay(self, project: Project, rows: list[HistoryRow]) -> bool:
+        """An export's history over the project's: an entry already recorded (same action,
+        stage, sign kind and date) is left as it is; the others are recorded as they were
+        (moves, corrections and retractions of the entry with that number)."""
+        moved = False
+        for r in rows:
+            known = project.stage_entries.filter(
+                action=r.action, stage=r.stage, sign_kind=r.sign_kind, effective_on=r.effective_on
+            )
+            if known.exists():
+                continue
+            project.refresh_from_db()
+            target = project.stage_entries.filter(in_effect=True, seq=r.seq).first()
+            if r.action != EntryAction.MOVE and target is None:
+                raise RowError("stage", f"{HISTORY_SHEET}中第{r.seq}条记录不在项目的阶段记录中")
+            if r.action == EntryAction.CORRECTION:
+                assert target is not None
+                stage_entry_correct(entry=target, actor=None, note=r.note or self.source,
+                                    stage=r.stage, effective_on=r.effective_on,
+                                    sign_kind=r.sign_kind, confirm_out_of_order=True)  # fmt: skip
+            elif r.action == EntryAction.RETRACTION:
+                assert target is not None
+                stage_entry_retract(entry=target, actor=None, note=r.note or self.source)
+            elif project.stage == Stage.DROPPED and r.stage != Stage.DROPPED:
+                project_revive(project=project, effective_on=r.effective_on, actor=None,
+                               stage=r.stage, note=r.note)  # fmt: skip
+            else:
+                dropped = "导入:表中标为终止" if r.stage == Stage.DROPPED else ""
+                project_move_to_stage(project=project, stage=r.stage, sign_kind=r.sign_kind,
+                                      effective_on=r.effective_on, actor=None, source=self.source,
+                                      note=r.note or dropped,
+                                      confirm_out_of_order=True)  # fmt: skip
+            moved = True
+        return moved
+
+    def _record_arrivals(self, project: Project, code: str) -> bool:
+        """An export's arrivals of the project not yet recorded (same date, amount,
+        currency and kind)."""
+        added = False
+        for a in self.arrivals.get(code, []):
+            same = {"arrived_on": a.arrived_on, "amount": a.amount, "currency": a.currency,
+                    "is_foreign": a.is_foreign}  # fmt: skip
+            if project.arrivals.filter(**same).exists():
+                continue
+            capital_arrival_record(project=project, amount=a.amount, arrived_on=a.arrived_on,
+                                   actor=None, currency=a.currency, is_foreign=a.is_foreign,
+                                   note=a.note, source=self.source)  # fmt: skip
+            added = True
+        return added
 
     def _merged(self, data: dict[str, Any], project: Project) -> dict[str, Any]:
         """The row's values over the project's: an empty cell does not erase what is known."""
@@ -469,7 +687,9 @@ class SheetImporter:
         self._checker = RowChecker(self.scope, self.layout_fields())
         self._today = timezone.localdate()
         summed = Decimal(0)  # the 总投资 of the rows so far, for a total row's check
-        first_of: dict[tuple[str, str], tuple[int, int | Project]] = {}  # key → (row, pk|project)
+        first_of: dict[
+            tuple[str, str, str], tuple[int, int | Project]
+        ] = {}  # key → (row, pk|project)
         later: list[tuple[int, ParsedRow]] = []
         codes = CodeBook(code_prefix_for(self.unit))
         for items in self._read_chunks():
@@ -502,6 +722,8 @@ class SheetImporter:
                 self._reject(index, "", "".join(exc.messages))
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
+        for code, pk in self._created.items():  # the arrivals of the projects added in bulk
+            self._record_arrivals(Project.objects.get(pk=pk), code)
         report.rejected.sort(key=lambda r: r["row"])
 
     def read_span(self, start: int, rows: list[list[object]]) -> list[tuple[Any, ...]]:
@@ -545,6 +767,8 @@ class SheetImporter:
         size = settings.IMPORT_CHUNK
         spans = [(i, min(i + size, end)) for i in range(first, end, size)]
         workers = settings.IMPORT_WORKERS if self.workers is None else self.workers
+        if any(f in self._column for f in QUERYING_FIELDS):
+            workers = 0  # their form checks query the database, which a worker may not
         if len(spans) < 2 or workers < 1 or "fork" not in mp.get_all_start_methods():
             for start, stop in spans:
                 yield self.read_span(start, self.rows[start:stop])
@@ -567,7 +791,7 @@ class SheetImporter:
     def _chunk(
         self,
         rows: list[tuple[int, ParsedRow, Draft | None, tuple[str, str] | None]],
-        first_of: dict[tuple[str, str], tuple[int, int | Project]],
+        first_of: dict[tuple[str, str, str], tuple[int, int | Project]],
         later: list[tuple[int, ParsedRow]],
         codes: CodeBook,
     ) -> None:
@@ -576,7 +800,7 @@ class SheetImporter:
         report = self.report
         self.prefetch([p for _, p, _, _ in rows])
         new: list[tuple[ParsedRow, Draft]] = []
-        pending: dict[tuple[str, str], int] = {}
+        pending: dict[tuple[str, str, str], int] = {}
         for index, parsed, draft, invalid in rows:
             first = first_of.get(parsed.key)
             if first is not None or parsed.key in pending:
@@ -608,6 +832,8 @@ class SheetImporter:
         register.save()
         for (parsed, _), pk in zip(new, pks, strict=True):
             first_of[parsed.key] = (parsed.row, pk)
+            if parsed.code in self.arrivals:
+                self._created[parsed.code] = pk
         report.created += len(pks)
 
     def layout_fields(self) -> set[str]:
@@ -619,7 +845,7 @@ class SheetImporter:
                                "responsible_unit") if f in mapped}  # fmt: skip
         if "place" in mapped:
             fields.add("region")
-        return fields
+        return fields | (mapped & set(EXTRA_FIELDS))
 
     def _check_total(self, index: int, row: list[object], summed: Decimal) -> None:
         col = self.layout.column_of("total_investment")
@@ -670,6 +896,15 @@ def _worker_start() -> None:
 def _read_span(part: tuple[int, list[list[object]]]) -> list[tuple[Any, ...]]:
     assert _SERVING is not None
     return _SERVING.read_span(*part)
+
+
+def history_events(rows: list[HistoryRow]) -> list[tuple[dt.date, str, str]]:
+    """The events a new project is created with from an export's history: its entries in
+    effect, by date and number."""
+    live = sorted((r for r in rows if r.in_effect), key=lambda r: (r.effective_on, r.seq))
+    if not live:
+        raise RowError("stage", f"{HISTORY_SHEET}中该项目没有有效的阶段记录")
+    return [(r.effective_on, r.stage, r.sign_kind) for r in live]
 
 
 def text_of(value: object) -> str:
