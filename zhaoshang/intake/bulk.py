@@ -26,6 +26,7 @@ from django.db import models
 from django.forms.utils import ErrorDict
 
 from zhaoshang.companies.models import Company
+from zhaoshang.companies.services import learnt_credit_code
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.projects.bulk import IdPool, insert_new_rows, insert_rows, new_row
 from zhaoshang.projects.forms import ProjectForm, form_errors
@@ -281,14 +282,15 @@ class Register:
     def key(self, typed: str, credit: str, pool: IdPool) -> int:
         norm = normalize_company_name(typed)
         pk = self.found.get(norm)
-        if pk is not None:
-            if credit and not self.codes[pk] and credit not in self.taken:
-                self.codes[pk] = self.credit_codes[pk] = credit
-                self.taken.add(credit)
-            return pk
-        code = credit if credit and credit not in self.taken else None
+        held = self.codes[pk] if pk is not None else None
+        code = learnt_credit_code(held=held, typed=credit, taken=credit in self.taken)
         if code:
             self.taken.add(code)
+        if pk is not None:
+            if code != held:
+                assert code is not None
+                self.codes[pk] = self.credit_codes[pk] = code
+            return pk
         row = new_row(Company)
         row.update(id=pool.take(Company), name=typed.strip(), normalized_name=norm,
                    credit_code=code)  # fmt: skip

@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company
+from zhaoshang.companies.services import company_for_row
 from zhaoshang.intake.bulk import (
     BATCH,
     Batch,
@@ -283,6 +284,9 @@ class SheetImporter:
         self.arrivals = read_arrivals(read_companion(path, ARRIVALS_SHEET, limits=sheet_limits()))
         self._created: dict[str, int] = {}  # sheet code → key of the project it added
         self.workers: int | None = None  # None: settings.IMPORT_WORKERS
+        # New rows through the services one by one (`write`) rather than in bulk: slow, kept
+        # so that the fast path can be checked against it (test_import_paths.py).
+        self.one_by_one = False
         self.report = ImportReport(sheet=self.sheet_name, layout=self.layout)
         # Lookups made once per import, not once per row.
         self._places: dict[str, tuple[Unit, str] | RowError] = {}
@@ -545,9 +549,12 @@ class SheetImporter:
             field_name, messages = next(iter(form_errors(form).items()))
             raise RowError(field_name, "".join(messages))
         if project is None:
-            project = project_save(data=form.cleaned_data, actor=None, source=self.source)
-            if parsed.credit_code:
-                self._set_credit_code(project, parsed.credit_code)
+            data = dict(form.cleaned_data)
+            typed = (data.pop("investor_name", "") or "").strip()
+            if typed:  # matched as the fast path matches (`company_for_row`)
+                data["investor"] = company_for_row(name=typed, credit_code=parsed.credit_code,
+                                                   source=self.source)  # fmt: skip
+            project = project_save(data=data, actor=None, source=self.source)
             self._move(project, parsed.events[1:])
             self._record_arrivals(project, parsed.code)
             return "created", project
@@ -629,15 +636,6 @@ class SheetImporter:
         ):
             merged.pop("investor_name", None)
         return merged
-
-    def _set_credit_code(self, project: Project, code: str) -> None:
-        investor = project.investor
-        if (
-            investor
-            and not investor.credit_code
-            and not Company.objects.filter(credit_code=code).exists()
-        ):
-            Company.objects.filter(pk=investor.pk).update(credit_code=code)
 
     def _move(self, project: Project, events: list[tuple[dt.date, str, str]]) -> bool:
         moved = False
@@ -815,6 +813,9 @@ class SheetImporter:
                 first_of[parsed.key] = (parsed.row, project)
                 later.append((index, parsed))
                 continue
+            if self.one_by_one:
+                self._write_one(index, parsed, first_of)
+                continue
             if draft is None:
                 assert invalid is not None
                 self._reject(index, *invalid)
@@ -835,6 +836,26 @@ class SheetImporter:
             if parsed.code in self.arrivals:
                 self._created[parsed.code] = pk
         report.created += len(pks)
+
+    def _write_one(
+        self,
+        index: int,
+        slim: ParsedRow,
+        first_of: dict[tuple[str, str, str], tuple[int, int | Project]],
+    ) -> None:
+        """A new row through the form and the services, as a page would add it."""
+        parsed = self.parse(index, self.rows[index])
+        try:
+            with transaction.atomic():
+                _, project = self.write(parsed, None)
+        except RowError as exc:
+            self._reject(index, exc.field, exc.reason)
+            return
+        except ValidationError as exc:
+            self._reject(index, "", "".join(exc.messages))
+            return
+        first_of[slim.key] = (slim.row, project.pk)
+        self.report.created += 1
 
     def layout_fields(self) -> set[str]:
         """The form fields a row of this sheet can fill."""
@@ -923,6 +944,7 @@ def import_projects(
     file_name: str | None = None,
     mapping: dict[int, str] | None = None,
     workers: int | None = None,
+    one_by_one: bool = False,
 ) -> ImportReport:
     """Import a project sheet into `unit` (see the module docstring). `actor` is recorded on
     the ImportRun as who ran it; history rows name the file, not the person. `workers`:
@@ -933,4 +955,5 @@ def import_projects(
     )
     if workers is not None:
         importer.workers = workers
+    importer.one_by_one = one_by_one
     return importer.run(dry_run=dry_run, all_or_nothing=all_or_nothing, actor=actor)
