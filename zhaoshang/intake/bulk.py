@@ -14,7 +14,6 @@ one: they are the few."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -32,11 +31,12 @@ from zhaoshang.projects.bulk import IdPool, insert_new_rows, insert_rows, new_ro
 from zhaoshang.projects.forms import ProjectForm, form_errors
 from zhaoshang.projects.models import CodeSequence, EntryAction, Project, StageEntry
 from zhaoshang.projects.services import (
-    EARLIEST_DATE,
     EDITABLE_FIELDS,
-    _check_date,
-    _out_of_order,
     derived_dates,
+    effective_date_problem,
+    history_out_of_order,
+    project_code,
+    spans_until,
 )
 from zhaoshang.projects.stages import Stage
 
@@ -227,7 +227,7 @@ def history_of(events: list[tuple[dt.date, str, str]], source: str) -> list[dict
             break
         seq = len(entries) + 1
         history = [(e["effective_on"], e["seq"], e["stage"]) for e in entries]
-        flagged = _out_of_order([*history, (day, seq, stage)])
+        flagged = history_out_of_order([*history, (day, seq, stage)])
         entries.append({"seq": seq, "stage": stage, "sign_kind": kind, "effective_on": day,
                         "out_of_order": flagged,
                         "note": "导入:表中标为终止" if stage == Stage.DROPPED else ""})  # fmt: skip
@@ -237,14 +237,10 @@ def history_of(events: list[tuple[dt.date, str, str]], source: str) -> list[dict
 
 
 def check_dates(events: list[tuple[dt.date, str, str]], today: dt.date) -> None:
-    """The services' rule for effective dates (not in the future, not absurdly early);
-    `_check_date` itself words the refusal."""
+    """The services' rule for effective dates (`effective_date_problem`)."""
     for day, _, _ in events:
-        if day > today or day < EARLIEST_DATE:
-            try:
-                _check_date(day, "effective_on", "生效日期")
-            except ValidationError as exc:
-                raise InvalidRow("effective_on", "".join(exc.messages)) from None
+        if problem := effective_date_problem(day, "生效日期", today):
+            raise InvalidRow("effective_on", problem)
 
 
 class Register:
@@ -326,7 +322,7 @@ class CodeBook:
             )[0]
             self.sequences[year], self.last[year] = seq, seq.last
         self.last[year] += 1
-        return f"{self.prefix}-{year}-{self.last[year]:04d}"
+        return project_code(self.prefix, year, self.last[year])
 
     def save(self) -> None:
         for year, seq in self.sequences.items():
@@ -382,7 +378,8 @@ def draft_project(parsed: Any, cleaned: dict[str, Any], source: str) -> Draft:
     ordered = sorted(entries, key=lambda e: (e["effective_on"], e["seq"]))
     latest = (ordered[-1]["stage"], ordered[-1]["effective_on"])
     row.update(derived_dates([(e["effective_on"], e["stage"]) for e in ordered], latest=latest))
-    until = {id(a): b["effective_on"] for a, b in itertools.pairwise(ordered)}
+    ends = spans_until([e["effective_on"] for e in ordered])
+    until = {id(e): end for e, end in zip(ordered, ends, strict=True)}
     rows = [(e["seq"], str(e["stage"]), str(e["sign_kind"]), e["effective_on"],
              until.get(id(e)), e["out_of_order"], e["note"]) for e in ordered]  # fmt: skip
     typed = (cleaned.get("investor_name") or "").strip()
