@@ -355,6 +355,7 @@ class Draft:
     entries: list[tuple[Any, ...]]  # (seq, stage, sign kind, effective, until, out of order, note)
     year: int  # the year its code is counted in
     investor: str  # the investor's name as typed, "" for none
+    tags: tuple[int, ...] = ()  # its tags' keys (written as `project_create` sets them)
 
 
 def draft_project(parsed: Any, cleaned: dict[str, Any], source: str) -> Draft:
@@ -383,7 +384,8 @@ def draft_project(parsed: Any, cleaned: dict[str, Any], source: str) -> Draft:
     rows = [(e["seq"], str(e["stage"]), str(e["sign_kind"]), e["effective_on"],
              until.get(id(e)), e["out_of_order"], e["note"]) for e in ordered]  # fmt: skip
     typed = (cleaned.get("investor_name") or "").strip()
-    return Draft(row, rows, entries[0]["effective_on"].year, typed)
+    tags = tuple(t.pk for t in cleaned.get("tags") or ())
+    return Draft(row, rows, entries[0]["effective_on"].year, typed, tags)
 
 
 def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
@@ -393,6 +395,7 @@ def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
         return []
     pool, source, now = batch.pool, batch.source, batch.now
     rows, entry_rows = [], []
+    tagged: list[tuple[int, tuple[int, ...]]] = []
     for parsed, draft in items:
         row = new_row(Project)
         row.update(draft.row)
@@ -401,6 +404,8 @@ def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
         row["code"] = batch.codes.next(draft.year)
         row["id"] = pk = pool.take(Project)
         rows.append(row)
+        if draft.tags:
+            tagged.append((pk, draft.tags))
         for seq, stage, kind, day, until, flagged, note in draft.entries:
             entry_rows.append({"project_id": pk, "seq": seq,  # the database numbers them
                                "stage": stage, "sign_kind": kind, "effective_on": day,
@@ -411,4 +416,8 @@ def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
     batch.register.write(now=now, source=source)
     pks = insert_new_rows(Project, rows, now=now, history_reason=source)
     insert_rows(StageEntry, entry_rows)
+    for pk, tags in tagged:  # as `project_create` sets them, with their change-history row
+        project = Project.objects.get(pk=pk)
+        project._change_reason = source  # type: ignore[attr-defined]
+        project.tags.set(tags)
     return pks

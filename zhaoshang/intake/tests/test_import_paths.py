@@ -20,7 +20,7 @@ from zhaoshang.projects.models import Project, StageEntry
 
 AS_OF = dt.date(2025, 6, 30)
 HEADER = ["项目名称", "投资方", "统一社会信用代码", "总投资(万元)", "入库时间", "签约时间",
-          "落地时间", "开工时间", "投产时间", "项目进展"]  # fmt: skip
+          "落地时间", "开工时间", "投产时间", "项目进展", "标签"]  # fmt: skip
 NAMES = ["神州优车数字经济产业园项目", "国信优易大数据平台", "榕城冷链物流园", "闽都智能装备产业园",
          "滨海新城数据中心", "马尾船政文创园"]  # fmt: skip
 # (typed one way, typed the other way)
@@ -36,6 +36,7 @@ TAKEN = _code("91350000MA2XN0JB1")  # held by a company already in the register
 CODES = ["", "", TAKEN, _code("91350100MA31ABCD2"), _code("91350105MA8Y7K3L4")]
 STAGES = ["", "线索", "在谈", "签约", "签约(合同)", "落地", "开工", "投产", "终止"]
 AMOUNTS = ["", "5000", "约3亿元", "1.5亿元", "12345.6789"]
+TAGS = ["", "外资", "数字经济、专精特新"]
 
 days = st.dates(min_value=dt.date(2019, 1, 1), max_value=AS_OF)
 
@@ -51,6 +52,7 @@ def rows(draw: st.DrawFn) -> list[str]:
         draw(st.sampled_from(NAMES)), typed, draw(st.sampled_from(CODES)),
         draw(st.sampled_from(AMOUNTS)), entered.isoformat(),
         *(d.isoformat() if d else "" for d in dates), draw(st.sampled_from(STAGES)),
+        draw(st.sampled_from(TAGS)),
     ]  # fmt: skip
 
 
@@ -83,6 +85,10 @@ def _books() -> dict[str, object]:
         "entries": sorted(
             (plain(e, project_id=code) for e in StageEntry.objects.values()),
             key=lambda e: (e["project_id"], e["seq"], e["action"]),
+        ),
+        "tags": sorted(
+            (code[t.project_id], t.projecttag.name)
+            for t in Project.tags.through.objects.select_related("projecttag")
         ),
         "project_history": sorted(
             (plain(h, investor_id=company) for h in Project.history.values()),
