@@ -164,6 +164,7 @@ def test_every_form_field_is_exported_under_a_header_the_importer_reads():
             assert header_field(column.label) == read_as, column.label
 
 
+@pytest.mark.slow  # a whole city, three formats, every month-end
 def test_exporting_the_city_and_importing_it_again_changes_nothing(city, tmp_path, capsys):
     _coverage()
     books, figures = _books(), _figures()
