@@ -70,6 +70,7 @@ from zhaoshang.projects.services import (
     project_move_to_stage,
     project_revive,
     project_save,
+    project_update,
     stage_entry_correct,
     stage_entry_retract,
 )
@@ -282,7 +283,17 @@ class SheetImporter:
         # An export's stage history and arrivals, read back by project code.
         self.history = read_history(read_companion(path, HISTORY_SHEET, limits=sheet_limits()))
         self.arrivals = read_arrivals(read_companion(path, ARRIVALS_SHEET, limits=sheet_limits()))
-        self._created: dict[str, int] = {}  # sheet code → key of the project it added
+        self._created: dict[str, tuple[int, int]] = {}  # sheet code → (row, key) of a new project
+        self._new: dict[str, int] = {}  # sheet code → key, of every project the import added
+        # A parent named by a code the books do not have but the sheet does (an export read
+        # into other books): set once the import has added it. Row's code → parent's code.
+        self._parent_later: dict[str, str] = {}
+        column = self.layout.column_of("code")
+        body = self.rows[self.layout.header_row + 1 :]
+        self._sheet_codes = (
+            {fold(r[column]) for r in body if column < len(r)} if column is not None else set()
+        )
+        self._known_codes: dict[str, bool] = {}
         self.workers: int | None = None  # None: settings.IMPORT_WORKERS
         # New rows through the services one by one (`write`) rather than in bulk: slow, kept
         # so that the fast path can be checked against it (test_import_paths.py).
@@ -341,6 +352,7 @@ class SheetImporter:
                 data[key] = self._listed(key, text(key)).pk
         if text("responsible_unit"):
             data["responsible_unit"] = self._unit_named(text("responsible_unit")).code
+        self._row_code = text("code")
         for key in EXTRA_FIELDS:
             if key in self._column and (value := self._extra(key, self.cell(row, key))) is not None:
                 data[key] = value
@@ -383,7 +395,18 @@ class SheetImporter:
             except ValueError as exc:
                 raise RowError(key, str(exc)) from None
             return str(amount.wan) if amount else None
-        return value  # parent: its code
+        return self._parent(value)
+
+    def _parent(self, code: str) -> str | None:
+        """A parent's code (the form finds it), or None when it is a project of this sheet
+        the books do not hold yet (see `_parent_later`). Only ever read in this process
+        (QUERYING_FIELDS)."""
+        if code not in self._known_codes:
+            self._known_codes[code] = Project.objects.filter(code=code).exists()
+        if self._known_codes[code] or code not in self._sheet_codes:
+            return code
+        self._parent_later[self._row_code] = code
+        return None
 
     def _park(self, text: str) -> Unit:
         if text not in self._parks:
@@ -556,6 +579,7 @@ class SheetImporter:
                                                    source=self.source)  # fmt: skip
             project = project_save(data=data, actor=None, source=self.source)
             self._move(project, parsed.events[1:])
+            self._replay(project, self.history.get(parsed.code, []))
             self._record_arrivals(project, parsed.code)
             return "created", project
         stored = Project.objects.get(pk=project.pk)  # the bound form has written onto `project`
@@ -720,8 +744,21 @@ class SheetImporter:
                 self._reject(index, "", "".join(exc.messages))
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
-        for code, pk in self._created.items():  # the arrivals of the projects added in bulk
-            self._record_arrivals(Project.objects.get(pk=pk), code)
+        for code, parent in self._parent_later.items():
+            if code in self._new and parent in self._new:
+                child = Project.objects.get(pk=self._new[code])
+                project_update(project=child, actor=None, source=self.source,
+                               parent=Project.objects.get(pk=self._new[parent]))  # fmt: skip
+        for code, (index, pk) in self._created.items():  # history and arrivals of new projects
+            try:
+                with transaction.atomic():
+                    project = Project.objects.get(pk=pk)
+                    self._replay(project, self.history.get(code, []))
+                    self._record_arrivals(project, code)
+            except RowError as exc:
+                self._reject(index, exc.field, exc.reason)
+            except ValidationError as exc:
+                self._reject(index, "", "".join(exc.messages))
         report.rejected.sort(key=lambda r: r["row"])
 
     def read_span(self, start: int, rows: list[list[object]]) -> list[tuple[Any, ...]]:
@@ -833,8 +870,9 @@ class SheetImporter:
         register.save()
         for (parsed, _), pk in zip(new, pks, strict=True):
             first_of[parsed.key] = (parsed.row, pk)
-            if parsed.code in self.arrivals:
-                self._created[parsed.code] = pk
+            self._new[parsed.code] = pk
+            if parsed.code in self.arrivals or parsed.code in self.history:
+                self._created[parsed.code] = (parsed.row - 1, pk)
         report.created += len(pks)
 
     def _write_one(
@@ -855,6 +893,7 @@ class SheetImporter:
             self._reject(index, "", "".join(exc.messages))
             return
         first_of[slim.key] = (slim.row, project.pk)
+        self._new[slim.code] = project.pk
         self.report.created += 1
 
     def layout_fields(self) -> set[str]:
@@ -920,12 +959,13 @@ def _read_span(part: tuple[int, list[list[object]]]) -> list[tuple[Any, ...]]:
 
 
 def history_events(rows: list[HistoryRow]) -> list[tuple[dt.date, str, str]]:
-    """The events a new project is created with from an export's history: its entries in
-    effect, by date and number."""
-    live = sorted((r for r in rows if r.in_effect), key=lambda r: (r.effective_on, r.seq))
-    if not live:
-        raise RowError("stage", f"{HISTORY_SHEET}中该项目没有有效的阶段记录")
-    return [(r.effective_on, r.stage, r.sign_kind) for r in live]
+    """The event a new project is created with from an export's history: its first entry
+    as first recorded; the rest are replayed through the services (`_replay`), so
+    corrections, retractions and notes come back as they were."""
+    first = next((r for r in rows if r.action == EntryAction.MOVE), None)
+    if first is None or first.stage == Stage.DROPPED:
+        raise RowError("stage", f"{HISTORY_SHEET}中该项目的第一条记录应为登记的阶段")
+    return [(first.effective_on, first.stage, first.sign_kind)]
 
 
 def text_of(value: object) -> str:

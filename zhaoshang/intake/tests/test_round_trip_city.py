@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from zhaoshang.cli import main
@@ -183,3 +183,52 @@ def test_exporting_the_city_and_importing_it_again_changes_nothing(city, tmp_pat
     assert outcomes == {fmt: (0, 0, []) for fmt in EXPORT_FORMATS}
     assert _books() == books
     assert _figures() == figures
+
+
+def _ledger() -> dict[str, object]:
+    """Every project by name: what a user set, its history and its arrivals (keys aside)."""
+    out: dict[str, object] = {}
+    for p in Project.objects.select_related("parent").prefetch_related("tags"):
+        fields = [getattr(p, f) for f in PROJECT_FIELDS if f not in ("parent", "tags")]
+        entries = p.stage_entries.order_by("pk").values_list(
+            "seq",
+            "stage",
+            "sign_kind",
+            "effective_on",
+            "action",
+            "in_effect",
+            "out_of_order",
+            "valid_until",
+            "note",
+        )
+        arrivals = p.arrivals.order_by("pk").values_list(
+            "arrived_on", "amount", "currency", "is_foreign", "note"
+        )
+        out[p.name] = (fields, p.parent.name if p.parent else None,
+                       sorted(t.name for t in p.tags.all()), list(entries), list(arrivals),
+                       p.stage, p.drop_reason)  # fmt: skip
+    return out
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_an_export_read_into_empty_books_brings_back_every_entry(units, tmp_path, fmt, capsys):
+    _shapes(units.fuzhou)
+    before = _ledger()
+    path = tmp_path / f"长乐项目.{fmt}"
+    assert main(["export", "projects", "--unit", "350112", "--format", fmt, "-o", str(path)]) == 0
+    with pytest.raises(_Rollback), transaction.atomic():
+        StageEntry.objects.exclude(corrects=None).delete()
+        StageEntry.objects.all().delete()
+        Project.objects.exclude(parent=None).delete()
+        Project.objects.all().delete()
+        capsys.readouterr()
+        assert main(["import", "projects", str(path), "--unit", "350112", "--json"]) == 0
+        out = capsys.readouterr().out
+        report = json.loads(out[out.index("{") :])
+        assert (report["created"], report["rejected"]) == (len(before), [])
+        assert _ledger() == before
+        raise _Rollback
