@@ -368,10 +368,13 @@ def cmd_fx_recalculate(args: argparse.Namespace) -> None:
 
 
 def cmd_export_projects(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
     from django.utils import timezone
 
     from zhaoshang.projects.export import (
-        RELATED,
+        book_of,
+        companion_path,
         projects_csv,
         projects_json,
         projects_xlsx,
@@ -381,27 +384,23 @@ def cmd_export_projects(args: argparse.Namespace) -> None:
 
     unit = _unit(args.unit) if args.unit else None
     projects = Project.objects.all() if unit is None else Project.objects.in_unit(unit)
-    rows = projects.select_related(*RELATED).order_by("code").iterator(chunk_size=2000)
+    book = book_of(projects)
     lines = title_lines(title="招商项目清单", filler=unit.name if unit else "全部单位",
                         as_of=timezone.localdate())  # fmt: skip
+    if args.format in ("xlsx", "csv") and not args.output:
+        raise CliError("导出 Excel 或 CSV 请用 -o 指定文件(阶段记录、到资记录随之写出)")
     if args.format == "xlsx":
-        if not args.output:
-            raise CliError("导出 Excel 请用 -o 指定文件")
-        data: bytes | str = projects_xlsx(rows, lines=lines)
+        Path(args.output).write_bytes(projects_xlsx(book, lines=lines))
     elif args.format == "csv":
-        data = projects_csv(rows, lines=lines)
+        for sheet, text in projects_csv(book, lines=lines).items():
+            path = Path(args.output)
+            (companion_path(path, sheet) if sheet else path).write_bytes(text.encode("utf-8-sig"))
+    elif args.output:
+        Path(args.output).write_text(projects_json(book), encoding="utf-8")
     else:
-        data = projects_json(rows)
-    if args.output:
-        with open(args.output, "wb") as fh:
-            fh.write(
-                data
-                if isinstance(data, bytes)
-                else data.encode("utf-8-sig" if args.format == "csv" else "utf-8")
-            )
-        print(f"已导出到 {args.output}")
-    else:
-        sys.stdout.write(data if isinstance(data, str) else "")
+        sys.stdout.write(projects_json(book))
+        return
+    print(f"已导出到 {args.output}")
 
 
 def cmd_token_create(args: argparse.Namespace) -> None:
@@ -547,7 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ep = exp.add_parser("projects", help="导出项目(可再导入)")
     ep.add_argument("--unit")
-    ep.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")
+    ep.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")  # EXPORT_FORMATS
     ep.add_argument("-o", "--output")
     ep.set_defaults(func=cmd_export_projects)
 

@@ -75,6 +75,32 @@ def company_get_or_create(
     return company_create(name=name, credit_code=credit_code, actor=actor, source=source), True
 
 
+def learnt_credit_code(*, held: str | None, typed: str, taken: bool) -> str | None:
+    """The credit code a company named on an imported row ends with: its own when it has
+    one; else the row's, unless another company already holds that code (`taken`). The one
+    rule for the import's fast path (`intake.bulk.Register`) and its services path
+    (`company_for_row`)."""
+    if held:
+        return held
+    return typed if typed and not taken else None
+
+
+@transaction.atomic
+def company_for_row(*, name: str, credit_code: str, actor: User | None, source: str) -> Company:
+    """The company an imported row names: the oldest live company of that normalised name,
+    taking the row's credit code when it has none (see `learnt_credit_code`, with its
+    change-history row), or a new company with it."""
+    taken = bool(credit_code) and Company.objects.filter(credit_code=credit_code).exists()
+    found = Company.objects.matching_name(name).order_by("id").first()
+    code = learnt_credit_code(held=found.credit_code if found else None, typed=credit_code,
+                              taken=taken)  # fmt: skip
+    if found is None:
+        return company_create(name=name, credit_code=code, actor=actor, source=source)
+    if code != found.credit_code:
+        company_update(company=found, actor=actor, source=source, credit_code=code)
+    return found
+
+
 def _foreign_keys_to_company() -> list[models.ForeignKey[Any, Any]]:
     """Every FK pointing at Company from a live model (history tables keep what they saw)."""
     fks = []

@@ -14,7 +14,6 @@ one: they are the few."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -26,17 +25,20 @@ from django.db import models
 from django.forms.utils import ErrorDict
 
 from zhaoshang.companies.models import Company
-from zhaoshang.companies.services import company_update
+from zhaoshang.companies.services import company_update, learnt_credit_code
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
+from zhaoshang.org.models import User
 from zhaoshang.projects.bulk import IdPool, insert_new_rows, insert_rows, new_row
 from zhaoshang.projects.forms import ProjectForm, form_errors
 from zhaoshang.projects.models import CodeSequence, EntryAction, Project, StageEntry
 from zhaoshang.projects.services import (
-    EARLIEST_DATE,
     EDITABLE_FIELDS,
-    _check_date,
-    _out_of_order,
     derived_dates,
+    effective_date_problem,
+    history_out_of_order,
+    project_code,
+    save_with_sets,
+    spans_until,
 )
 from zhaoshang.projects.stages import Stage
 
@@ -227,7 +229,7 @@ def history_of(events: list[tuple[dt.date, str, str]], source: str) -> list[dict
             break
         seq = len(entries) + 1
         history = [(e["effective_on"], e["seq"], e["stage"]) for e in entries]
-        flagged = _out_of_order([*history, (day, seq, stage)])
+        flagged = history_out_of_order([*history, (day, seq, stage)])
         entries.append({"seq": seq, "stage": stage, "sign_kind": kind, "effective_on": day,
                         "out_of_order": flagged,
                         "note": "导入:表中标为终止" if stage == Stage.DROPPED else ""})  # fmt: skip
@@ -237,14 +239,10 @@ def history_of(events: list[tuple[dt.date, str, str]], source: str) -> list[dict
 
 
 def check_dates(events: list[tuple[dt.date, str, str]], today: dt.date) -> None:
-    """The services' rule for effective dates (not in the future, not absurdly early);
-    `_check_date` itself words the refusal."""
+    """The services' rule for effective dates (`effective_date_problem`)."""
     for day, _, _ in events:
-        if day > today or day < EARLIEST_DATE:
-            try:
-                _check_date(day, "effective_on", "生效日期")
-            except ValidationError as exc:
-                raise InvalidRow("effective_on", "".join(exc.messages)) from None
+        if problem := effective_date_problem(day, "生效日期", today):
+            raise InvalidRow("effective_on", problem)
 
 
 class Register:
@@ -282,14 +280,15 @@ class Register:
     def key(self, typed: str, credit: str, pool: IdPool) -> int:
         norm = normalize_company_name(typed)
         pk = self.found.get(norm)
-        if pk is not None:
-            if credit and not self.codes[pk] and credit not in self.taken:
-                self.codes[pk] = self.credit_codes[pk] = credit
-                self.taken.add(credit)
-            return pk
-        code = credit if credit and credit not in self.taken else None
+        held = self.codes[pk] if pk is not None else None
+        code = learnt_credit_code(held=held, typed=credit, taken=credit in self.taken)
         if code:
             self.taken.add(code)
+        if pk is not None:
+            if code != held:
+                assert code is not None
+                self.codes[pk] = self.credit_codes[pk] = code
+            return pk
         row = new_row(Company)
         row.update(id=pool.take(Company), name=typed.strip(), normalized_name=norm,
                    credit_code=code)  # fmt: skip
@@ -329,7 +328,7 @@ class CodeBook:
             )[0]
             self.sequences[year], self.last[year] = seq, seq.last
         self.last[year] += 1
-        return f"{self.prefix}-{year}-{self.last[year]:04d}"
+        return project_code(self.prefix, year, self.last[year])
 
     def save(self) -> None:
         for year, seq in self.sequences.items():
@@ -363,6 +362,7 @@ class Draft:
     entries: list[tuple[Any, ...]]  # (seq, stage, sign kind, effective, until, out of order, note)
     year: int  # the year its code is counted in
     investor: str  # the investor's name as typed, "" for none
+    tags: tuple[int, ...] = ()  # its tags' keys (written as `project_create` sets them)
 
 
 def draft_project(parsed: Any, cleaned: dict[str, Any], source: str) -> Draft:
@@ -386,11 +386,13 @@ def draft_project(parsed: Any, cleaned: dict[str, Any], source: str) -> Draft:
     ordered = sorted(entries, key=lambda e: (e["effective_on"], e["seq"]))
     latest = (ordered[-1]["stage"], ordered[-1]["effective_on"])
     row.update(derived_dates([(e["effective_on"], e["stage"]) for e in ordered], latest=latest))
-    until = {id(a): b["effective_on"] for a, b in itertools.pairwise(ordered)}
+    ends = spans_until([e["effective_on"] for e in ordered])
+    until = {id(e): end for e, end in zip(ordered, ends, strict=True)}
     rows = [(e["seq"], str(e["stage"]), str(e["sign_kind"]), e["effective_on"],
              until.get(id(e)), e["out_of_order"], e["note"]) for e in ordered]  # fmt: skip
     typed = (cleaned.get("investor_name") or "").strip()
-    return Draft(row, rows, entries[0]["effective_on"].year, typed)
+    tags = tuple(t.pk for t in cleaned.get("tags") or ())
+    return Draft(row, rows, entries[0]["effective_on"].year, typed, tags)
 
 
 def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
@@ -400,6 +402,7 @@ def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
         return []
     pool, source, now = batch.pool, batch.source, batch.now
     rows, entry_rows = [], []
+    tagged: list[tuple[int, tuple[int, ...]]] = []
     for parsed, draft in items:
         row = new_row(Project)
         row.update(draft.row)
@@ -408,6 +411,8 @@ def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
         row["code"] = batch.codes.next(draft.year)
         row["id"] = pk = pool.take(Project)
         rows.append(row)
+        if draft.tags:
+            tagged.append((pk, draft.tags))
         for seq, stage, kind, day, until, flagged, note in draft.entries:
             entry_rows.append({"project_id": pk, "seq": seq,  # the database numbers them
                                "stage": stage, "sign_kind": kind, "effective_on": day,
@@ -419,4 +424,12 @@ def create_projects(items: list[tuple[Any, Draft]], batch: Batch) -> list[int]:
     pks = insert_new_rows(Project, rows, now=now, history_reason=source,
                           history_user_id=batch.actor_id)  # fmt: skip
     insert_rows(StageEntry, entry_rows)
+    for pk, tags in tagged:  # as `project_create` sets them: one creation row holding them
+        project = Project.objects.get(pk=pk)
+        project.history.all().delete()  # the bulk creation row, written again with the tags
+        project._change_reason = source  # type: ignore[attr-defined]
+        project._history_user = (  # type: ignore[attr-defined]
+            User.objects.get(pk=batch.actor_id) if batch.actor_id else None
+        )
+        save_with_sets(project, {"tags": tags}, created=True)
     return pks

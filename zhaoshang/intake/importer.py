@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 import gc
 import multiprocessing as mp
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,7 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhaoshang.companies.models import Company
-from zhaoshang.companies.services import company_update
+from zhaoshang.companies.services import company_for_row
 from zhaoshang.intake.bulk import (
     BATCH,
     Batch,
@@ -49,7 +50,7 @@ from zhaoshang.intake.bulk import (
 )
 from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold, layout_at
 from zhaoshang.intake.models import CLASH_REASON, Clash, ClashKind, ImportRun, MappingTemplate
-from zhaoshang.intake.sheets import Limits, read_rows
+from zhaoshang.intake.sheets import Limits, read_companion, read_rows
 from zhaoshang.intake.values import TOTAL_ROW, parse_amount, parse_date, parse_stage
 from zhaoshang.lib.money import plain
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
@@ -57,15 +58,28 @@ from zhaoshang.lib.uscc import uscc_error
 from zhaoshang.org import access
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.bulk import IdPool
+from zhaoshang.projects.export import ARRIVALS_SHEET, HISTORY_SHEET
 from zhaoshang.projects.forms import ProjectForm, form_errors, project_form_data
-from zhaoshang.projects.models import Channel, IndustryChain, Project
+from zhaoshang.projects.models import (
+    Channel,
+    EntryAction,
+    IndustryChain,
+    Project,
+    ProjectKind,
+    ProjectTag,
+)
 from zhaoshang.projects.services import (
     EDITABLE_FIELDS,
+    capital_arrival_record,
     code_prefix_for,
     project_move_to_stage,
+    project_revive,
     project_save,
+    project_update,
+    stage_entry_correct,
+    stage_entry_retract,
 )
-from zhaoshang.projects.stages import RANK, Stage
+from zhaoshang.projects.stages import RANK, SignKind, Stage
 
 DATE_FIELDS = ("entered_on", "signed_on", "landed_on", "construction_on", "operating_on")
 STAGE_OF_DATE = {
@@ -73,6 +87,19 @@ STAGE_OF_DATE = {
     "landed_on": Stage.LANDED,
     "construction_on": Stage.CONSTRUCTION,
     "operating_on": Stage.OPERATING,
+}
+# Form fields a column carries as they are (after `_extra`), beyond the office sheets' own.
+EXTRA_FIELDS = ("park", "kind", "tags", "introducer", "introducer_company", "parent",
+                "is_provincial_key", "is_city_key", "foreign_target", "expected_arrival_on",
+                "expected_arrival_amount", "description")  # fmt: skip
+# Fields whose form check queries the database: a sheet mapping them is read in this process.
+QUERYING_FIELDS = ("tags", "parent", "introducer_company")
+FLAGS = {"是": True, "否": False, "": None}
+LIST_MODELS: dict[str, Any] = {
+    "chain": IndustryChain,
+    "channel": Channel,
+    "kind": ProjectKind,
+    "tags": ProjectTag,
 }
 FORM_LABELS = {"name": "项目名称", "total_investment": "总投资", "contracted_foreign": "合同外资",
                "region": "所在地", "effective_on": "入库时间", "unit": "单位",
@@ -126,7 +153,7 @@ class ParsedRow:
     row: int
     data: dict[str, Any]  # ProjectForm data
     events: list[tuple[dt.date, str, str]]  # (effective date, stage, sign kind)
-    key: tuple[str, str]
+    key: tuple[str, str, str]  # (project name, investor, code): a project in the sheet
     credit_code: str = ""
     code: str = ""
     guessed_year: bool = False  # a date's year came from the sheet's 截至 date
@@ -135,6 +162,85 @@ class ParsedRow:
         """What matching needs (row, key, codes), without the form data and history."""
         return ParsedRow(self.row, {}, [], self.key, self.credit_code, self.code,
                          self.guessed_year)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """A row of an export's 阶段记录."""
+
+    seq: int
+    stage: str
+    sign_kind: str
+    effective_on: dt.date
+    action: str
+    in_effect: bool
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArrivalRow:
+    """A row of an export's 到资记录."""
+
+    arrived_on: dt.date
+    amount: Decimal
+    currency: str
+    is_foreign: bool
+    note: str
+    rate: Decimal | None = None  # the rate it was converted at (kept, DESIGN §7)
+
+
+ACTIONS = {str(label): value for value, label in EntryAction.choices}
+SIGN_KINDS = {str(label): value for value, label in SignKind.choices}
+
+
+def _table(rows: list[list[object]]) -> list[dict[str, object]]:
+    """A companion table's rows as {header: cell}, the header being its first row."""
+    if not rows:
+        return []
+    header = [fold(c) for c in rows[0]]
+    return [dict(zip(header, r, strict=False)) for r in rows[1:] if any(fold(c) for c in r)]
+
+
+def read_history(rows: list[list[object]]) -> dict[str, list[HistoryRow]]:
+    """An export's 阶段记录 by project code, in the order recorded."""
+    out: dict[str, list[HistoryRow]] = {}
+    for n, r in enumerate(_table(rows), start=2):
+        try:
+            stage = parse_stage(r.get("阶段"))
+            day, _ = parse_date(r.get("生效日期"), default_year=None)
+            seq = int(float(str(r.get("序号"))))
+        except ValueError as exc:
+            raise ValueError(f"{HISTORY_SHEET}第{n}行:{exc}") from None
+        if stage is None or day is None or fold(r.get("操作")) not in ACTIONS:
+            raise ValueError(f"{HISTORY_SHEET}第{n}行:阶段、生效日期或操作无法识别")
+        out.setdefault(fold(r.get("项目编号")), []).append(HistoryRow(
+            seq, stage[0], SIGN_KINDS.get(fold(r.get("签约类型")), ""), day,
+            ACTIONS[fold(r.get("操作"))], fold(r.get("有效")) != "否", text_of(r.get("说明")),
+        ))  # fmt: skip
+    return out
+
+
+def read_arrivals(rows: list[list[object]]) -> dict[str, list[ArrivalRow]]:
+    """An export's 到资记录 by project code."""
+    out: dict[str, list[ArrivalRow]] = {}
+    for n, r in enumerate(_table(rows), start=2):
+        currency = fold(r.get("币种")).upper()
+        try:
+            day, _ = parse_date(r.get("到资日期"), default_year=None)
+            amount = parse_amount(r.get("金额"), unit=(Decimal(1), currency))
+        except ValueError as exc:
+            raise ValueError(f"{ARRIVALS_SHEET}第{n}行:{exc}") from None
+        if day is None or amount is None:
+            raise ValueError(f"{ARRIVALS_SHEET}第{n}行:到资日期或金额为空")
+        rate_text = fold(r.get("汇率"))
+        try:
+            rate = Decimal(rate_text) if rate_text else None
+        except ArithmeticError:
+            raise ValueError(f"{ARRIVALS_SHEET}第{n}行:汇率“{rate_text}”不是数字") from None
+        out.setdefault(fold(r.get("项目编号")), []).append(ArrivalRow(
+            day, amount.wan, currency, fold(r.get("外资")) == "是", text_of(r.get("说明")), rate
+        ))  # fmt: skip
+    return out
 
 
 def resolve_place(text: str, city: Unit) -> tuple[Unit, str]:
@@ -187,7 +293,24 @@ class SheetImporter:
         fields = set(self.layout.columns.values())
         self._column = {name: self.layout.column_of(name) for name in fields}  # asked per cell
         self.source = f"导入自 {self.file_name}"
+        # An export's stage history and arrivals, read back by project code.
+        self.history = read_history(read_companion(path, HISTORY_SHEET, limits=sheet_limits()))
+        self.arrivals = read_arrivals(read_companion(path, ARRIVALS_SHEET, limits=sheet_limits()))
+        self._created: dict[str, tuple[int, int]] = {}  # sheet code → (row, key) of a new project
+        self._new: dict[str, int] = {}  # sheet code → key, of every project the import added
+        # A parent named by a code the books do not have but the sheet does (an export read
+        # into other books): set once the import has added it. Row's code → parent's code.
+        self._parent_later: dict[str, str] = {}
+        column = self.layout.column_of("code")
+        body = self.rows[self.layout.header_row + 1 :]
+        self._sheet_codes = (
+            {fold(r[column]) for r in body if column < len(r)} if column is not None else set()
+        )
+        self._known_codes: dict[str, bool] = {}
         self.workers: int | None = None  # None: settings.IMPORT_WORKERS
+        # New rows through the services one by one (`write`) rather than in bulk: slow, kept
+        # so that the fast path can be checked against it (test_import_paths.py).
+        self.one_by_one = False
         self.report = ImportReport(sheet=self.sheet_name, layout=self.layout)
         # Lookups made once per import, not once per row.
         self._places: dict[str, tuple[Unit, str] | RowError] = {}
@@ -196,6 +319,8 @@ class SheetImporter:
         self._in_scope: set[int] | None = None  # the city's unit keys, read once
         self._writable: set[int] | None = None  # the units whose projects the import may change
         self._clashed: list[Clash] = []
+        self._parks: dict[str, Unit | None] = {}
+        self._companies: dict[str, int | None] = {}
 
     # ── reading one row ─────────────────────────────────────────────────────────
     def cell(self, row: list[object], name: str) -> object:
@@ -242,11 +367,78 @@ class SheetImporter:
                 data[key] = self._listed(key, text(key)).pk
         if text("responsible_unit"):
             data["responsible_unit"] = self._unit_named(text("responsible_unit")).code
-        events = self.events(row, excel_row)
+        self._row_code = text("code")
+        for key in EXTRA_FIELDS:
+            if key in self._column and (value := self._extra(key, self.cell(row, key))) is not None:
+                data[key] = value
+        recorded = self.history.get(text("code"))
+        events = history_events(recorded) if recorded else self.events(row, excel_row)
         data["effective_on"], data["stage"], data["sign_kind"] = events[0]
-        return ParsedRow(excel_row, data, events,
-                         (normalize_project_name(name), normalize_company_name(investor)),
-                         credit, text("code"), self._guessed)  # fmt: skip
+        # Two rows with different codes are two projects, even of one name and investor.
+        same = (normalize_project_name(name), normalize_company_name(investor), text("code"))
+        return ParsedRow(excel_row, data, events, same, credit, text("code"), self._guessed)
+
+    def _extra(self, key: str, raw: object) -> Any:
+        """A cell of one of EXTRA_FIELDS as form data; None for an empty cell."""
+        value = fold(raw)
+        if value == "":
+            return None
+        if key in ("introducer", "description"):
+            return str(raw).strip()
+        if key in ("is_provincial_key", "is_city_key"):
+            if value not in FLAGS:
+                raise RowError(key, f"“{value}”应为“是”或“否”")
+            return FLAGS[value]
+        if key == "park":
+            return self._park(value).code
+        if key == "kind":
+            return self._listed(key, value).pk
+        if key == "tags":
+            return [self._listed(key, t).pk for t in re.split(r"[、,,;;]", value) if t]
+        if key == "introducer_company":
+            return self._company(value)
+        if key == "expected_arrival_on":
+            try:
+                return parse_date(raw, default_year=self.as_of.year if self.as_of else None)[0]
+            except ValueError as exc:
+                raise RowError(key, str(exc)) from None
+        if key in ("foreign_target", "expected_arrival_amount"):
+            col = self._column.get(key)
+            assert col is not None
+            try:
+                amount = parse_amount(raw, unit=self.layout.units[col])
+            except ValueError as exc:
+                raise RowError(key, str(exc)) from None
+            return str(amount.wan) if amount else None
+        return self._parent(value)
+
+    def _parent(self, code: str) -> str | None:
+        """A parent's code (the form finds it), or None when it is a project of this sheet
+        the books do not hold yet (see `_parent_later`). Only ever read in this process
+        (QUERYING_FIELDS)."""
+        if code not in self._known_codes:
+            self._known_codes[code] = Project.objects.filter(code=code).exists()
+        if self._known_codes[code] or code not in self._sheet_codes:
+            return code
+        self._parent_later[self._row_code] = code
+        return None
+
+    def _park(self, text: str) -> Unit:
+        if text not in self._parks:
+            self._parks[text] = self.scope.filter(name=text, kind=UnitKind.PARK).first()
+        found = self._parks[text]
+        if found is None:
+            raise RowError("park", f"找不到园区“{text}”")
+        return found
+
+    def _company(self, text: str) -> int:
+        if text not in self._companies:
+            found = Company.objects.active().filter(normalized_name=normalize_company_name(text))
+            self._companies[text] = found.order_by("pk").values_list("pk", flat=True).first()
+        pk = self._companies[text]
+        if pk is None:
+            raise RowError("introducer_company", f"企业库中没有“{text}”")
+        return pk
 
     # Lookups by name, made once per import (and, before worker processes start, for every
     # name the sheet holds: a worker never queries).
@@ -263,7 +455,7 @@ class SheetImporter:
 
     def _listed(self, key: str, text: str) -> Any:
         if (key, text) not in self._lists:
-            model = IndustryChain if key == "chain" else Channel
+            model = LIST_MODELS[key]
             self._lists[(key, text)] = (
                 model.objects.filter(name=text)
                 .filter(Q(owner__isnull=True) | Q(owner=self.city))
@@ -288,6 +480,7 @@ class SheetImporter:
             ("place", self._place), ("responsible_unit", self._unit_named),
             ("chain", partial(self._listed, "chain")),
             ("channel", partial(self._listed, "channel")),
+            ("kind", partial(self._listed, "kind")), ("park", self._park),
         ]  # fmt: skip
         body = self.rows[self.layout.header_row + 1 :]
         for name, look_up in lookups:
@@ -399,7 +592,7 @@ class SheetImporter:
     ) -> Project | None:
         if parsed.code and parsed.code in by_code:
             return by_code[parsed.code]
-        name_key, investor_key = parsed.key
+        name_key, investor_key, _ = parsed.key
         for project in by_name.get(name_key, []):
             inv = project.investor
             if parsed.credit_code and inv and inv.credit_code == parsed.credit_code:
@@ -417,22 +610,84 @@ class SheetImporter:
             field_name, messages = next(iter(form_errors(form).items()))
             raise RowError(field_name, "".join(messages))
         if project is None:
-            project = project_save(data=form.cleaned_data, actor=self.actor, source=self.source)
-            if parsed.credit_code:
-                self._set_credit_code(project, parsed.credit_code)
+            data = dict(form.cleaned_data)
+            typed = (data.pop("investor_name", "") or "").strip()
+            if typed:  # matched as the fast path matches (`company_for_row`)
+                data["investor"] = company_for_row(
+                    name=typed, credit_code=parsed.credit_code, actor=self.actor, source=self.source
+                )
+            project = project_save(data=data, actor=self.actor, source=self.source)
             self._move(project, parsed.events[1:])
+            self._replay(project, self.history.get(parsed.code, []))
+            self._record_arrivals(project, parsed.code)
             return "created", project
         stored = Project.objects.get(pk=project.pk)  # the bound form has written onto `project`
         changed = [
             k for k, v in form.cleaned_data.items()
             if k in EDITABLE_FIELDS and k not in ("tags", "sponsors") and getattr(stored, k) != v
         ] + (["investor"] if form.cleaned_data.get("investor_name") else [])  # fmt: skip
+        if "tags" in form.cleaned_data and {t.pk for t in form.cleaned_data["tags"]} != set(
+            stored.tags.values_list("pk", flat=True)
+        ):
+            changed.append("tags")
         if changed:
             project_save(
                 data=form.cleaned_data, actor=self.actor, project=project, source=self.source
             )
-        moved = self._move(project, parsed.events)
-        return ("updated" if changed or moved else "unchanged"), project
+        recorded = self.history.get(parsed.code)
+        moved = self._replay(project, recorded) if recorded else self._move(project, parsed.events)
+        arrived = self._record_arrivals(project, parsed.code)
+        return ("updated" if changed or moved or arrived else "unchanged"), project
+
+    def _replay(self, project: Project, rows: list[HistoryRow]) -> bool:
+        """An export's history over the project's: an entry already recorded (same action,
+        stage, sign kind and date) is left as it is; the others are recorded as they were
+        (moves, corrections and retractions of the entry with that number)."""
+        moved = False
+        for r in rows:
+            known = project.stage_entries.filter(
+                action=r.action, stage=r.stage, sign_kind=r.sign_kind, effective_on=r.effective_on
+            )
+            if known.exists():
+                continue
+            project.refresh_from_db()
+            target = project.stage_entries.filter(in_effect=True, seq=r.seq).first()
+            if r.action != EntryAction.MOVE and target is None:
+                raise RowError("stage", f"{HISTORY_SHEET}中第{r.seq}条记录不在项目的阶段记录中")
+            if r.action == EntryAction.CORRECTION:
+                assert target is not None
+                stage_entry_correct(entry=target, actor=self.actor, note=r.note or self.source,
+                                    stage=r.stage, effective_on=r.effective_on,
+                                    sign_kind=r.sign_kind, confirm_out_of_order=True)  # fmt: skip
+            elif r.action == EntryAction.RETRACTION:
+                assert target is not None
+                stage_entry_retract(entry=target, actor=self.actor, note=r.note or self.source)
+            elif project.stage == Stage.DROPPED and r.stage != Stage.DROPPED:
+                project_revive(project=project, effective_on=r.effective_on, actor=self.actor,
+                               stage=r.stage, note=r.note)  # fmt: skip
+            else:
+                dropped = "导入:表中标为终止" if r.stage == Stage.DROPPED else ""
+                project_move_to_stage(project=project, stage=r.stage, sign_kind=r.sign_kind,
+                                      effective_on=r.effective_on, actor=self.actor,
+                                      source=self.source, note=r.note or dropped,
+                                      confirm_out_of_order=True)  # fmt: skip
+            moved = True
+        return moved
+
+    def _record_arrivals(self, project: Project, code: str) -> bool:
+        """An export's arrivals of the project not yet recorded (same date, amount,
+        currency and kind)."""
+        added = False
+        for a in self.arrivals.get(code, []):
+            same = {"arrived_on": a.arrived_on, "amount": a.amount, "currency": a.currency,
+                    "is_foreign": a.is_foreign}  # fmt: skip
+            if project.arrivals.filter(**same).exists():
+                continue
+            capital_arrival_record(project=project, amount=a.amount, arrived_on=a.arrived_on,
+                                   actor=self.actor, currency=a.currency, is_foreign=a.is_foreign,
+                                   note=a.note, source=self.source, rate=a.rate)  # fmt: skip
+            added = True
+        return added
 
     def _merged(self, data: dict[str, Any], project: Project) -> dict[str, Any]:
         """The row's values over the project's: an empty cell does not erase what is known."""
@@ -446,15 +701,6 @@ class SheetImporter:
         ):
             merged.pop("investor_name", None)
         return merged
-
-    def _set_credit_code(self, project: Project, code: str) -> None:
-        investor = project.investor
-        if (
-            investor
-            and not investor.credit_code
-            and not Company.objects.filter(credit_code=code).exists()
-        ):
-            company_update(company=investor, actor=self.actor, source=self.source, credit_code=code)
 
     def _move(self, project: Project, events: list[tuple[dt.date, str, str]]) -> bool:
         moved = False
@@ -506,7 +752,9 @@ class SheetImporter:
         self._checker = RowChecker(self.scope, self.layout_fields())
         self._today = timezone.localdate()
         summed = Decimal(0)  # the 总投资 of the rows so far, for a total row's check
-        first_of: dict[tuple[str, str], tuple[int, int | Project]] = {}  # key → (row, pk|project)
+        first_of: dict[
+            tuple[str, str, str], tuple[int, int | Project]
+        ] = {}  # key → (row, pk|project)
         later: list[tuple[int, ParsedRow]] = []
         codes = CodeBook(code_prefix_for(self.unit))
         for items in self._read_chunks():
@@ -539,6 +787,21 @@ class SheetImporter:
                 self._reject(index, "", "".join(exc.messages))
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
+        for code, parent in self._parent_later.items():
+            if code in self._new and parent in self._new:
+                child = Project.objects.get(pk=self._new[code])
+                project_update(project=child, actor=self.actor, source=self.source,
+                               parent=Project.objects.get(pk=self._new[parent]))  # fmt: skip
+        for code, (index, pk) in self._created.items():  # history and arrivals of new projects
+            try:
+                with transaction.atomic():
+                    project = Project.objects.get(pk=pk)
+                    self._replay(project, self.history.get(code, []))
+                    self._record_arrivals(project, code)
+            except RowError as exc:
+                self._reject(index, exc.field, exc.reason)
+            except ValidationError as exc:
+                self._reject(index, "", "".join(exc.messages))
         report.rejected.sort(key=lambda r: r["row"])
 
     def read_span(self, start: int, rows: list[list[object]]) -> list[tuple[Any, ...]]:
@@ -582,6 +845,8 @@ class SheetImporter:
         size = settings.IMPORT_CHUNK
         spans = [(i, min(i + size, end)) for i in range(first, end, size)]
         workers = settings.IMPORT_WORKERS if self.workers is None else self.workers
+        if any(f in self._column for f in QUERYING_FIELDS):
+            workers = 0  # their form checks query the database, which a worker may not
         if len(spans) < 2 or workers < 1 or "fork" not in mp.get_all_start_methods():
             for start, stop in spans:
                 yield self.read_span(start, self.rows[start:stop])
@@ -604,7 +869,7 @@ class SheetImporter:
     def _chunk(
         self,
         rows: list[tuple[int, ParsedRow, Draft | None, tuple[str, str] | None]],
-        first_of: dict[tuple[str, str], tuple[int, int | Project]],
+        first_of: dict[tuple[str, str, str], tuple[int, int | Project]],
         later: list[tuple[int, ParsedRow]],
         codes: CodeBook,
     ) -> None:
@@ -613,7 +878,7 @@ class SheetImporter:
         report = self.report
         self.prefetch([p for _, p, _, _ in rows])
         new: list[tuple[ParsedRow, Draft]] = []
-        pending: dict[tuple[str, str], int] = {}
+        pending: dict[tuple[str, str, str], int] = {}
         for index, parsed, draft, invalid in rows:
             first = first_of.get(parsed.key)
             if first is not None or parsed.key in pending:
@@ -630,6 +895,9 @@ class SheetImporter:
                                           "existing": project.code})  # fmt: skip
                 first_of[parsed.key] = (parsed.row, project)
                 later.append((index, parsed))
+                continue
+            if self.one_by_one:
+                self._write_one(index, parsed, first_of)
                 continue
             if draft is None:
                 assert invalid is not None
@@ -649,6 +917,9 @@ class SheetImporter:
         register.save(actor=self.actor, source=self.source)
         for (parsed, _), pk in zip(new, pks, strict=True):
             first_of[parsed.key] = (parsed.row, pk)
+            self._new[parsed.code] = pk
+            if parsed.code in self.arrivals or parsed.code in self.history:
+                self._created[parsed.code] = (parsed.row - 1, pk)
         report.created += len(pks)
 
     def _clash(self, parsed: ParsedRow, held: Project) -> None:
@@ -663,6 +934,27 @@ class SheetImporter:
             investor_name=str(self.cell(row, "investor") or "").strip()[:200],
         ))  # fmt: skip
 
+    def _write_one(
+        self,
+        index: int,
+        slim: ParsedRow,
+        first_of: dict[tuple[str, str, str], tuple[int, int | Project]],
+    ) -> None:
+        """A new row through the form and the services, as a page would add it."""
+        parsed = self.parse(index, self.rows[index])
+        try:
+            with transaction.atomic():
+                _, project = self.write(parsed, None)
+        except RowError as exc:
+            self._reject(index, exc.field, exc.reason)
+            return
+        except ValidationError as exc:
+            self._reject(index, "", "".join(exc.messages))
+            return
+        first_of[slim.key] = (slim.row, project.pk)
+        self._new[slim.code] = project.pk
+        self.report.created += 1
+
     def layout_fields(self) -> set[str]:
         """The form fields a row of this sheet can fill."""
         fields = {"name", "unit", "effective_on", "stage", "sign_kind", "investor_name",
@@ -672,7 +964,7 @@ class SheetImporter:
                                "responsible_unit") if f in mapped}  # fmt: skip
         if "place" in mapped:
             fields.add("region")
-        return fields
+        return fields | (mapped & set(EXTRA_FIELDS))
 
     def _check_total(self, index: int, row: list[object], summed: Decimal) -> None:
         col = self.layout.column_of("total_investment")
@@ -725,6 +1017,16 @@ def _read_span(part: tuple[int, list[list[object]]]) -> list[tuple[Any, ...]]:
     return _SERVING.read_span(*part)
 
 
+def history_events(rows: list[HistoryRow]) -> list[tuple[dt.date, str, str]]:
+    """The event a new project is created with from an export's history: its first entry
+    as first recorded; the rest are replayed through the services (`_replay`), so
+    corrections, retractions and notes come back as they were."""
+    first = next((r for r in rows if r.action == EntryAction.MOVE), None)
+    if first is None or first.stage == Stage.DROPPED:
+        raise RowError("stage", f"{HISTORY_SHEET}中该项目的第一条记录应为登记的阶段")
+    return [(first.effective_on, first.stage, first.sign_kind)]
+
+
 def text_of(value: object) -> str:
     return str(value or "").strip()
 
@@ -741,6 +1043,7 @@ def import_projects(
     file_name: str | None = None,
     mapping: dict[int, str] | None = None,
     workers: int | None = None,
+    one_by_one: bool = False,
 ) -> ImportReport:
     """Import a project sheet into `unit` (see the module docstring) as `actor` (None: the
     command line acting for `unit`): it matches and changes only what `actor` may write, and
@@ -758,4 +1061,5 @@ def import_projects(
     )
     if workers is not None:
         importer.workers = workers
+    importer.one_by_one = one_by_one
     return importer.run(dry_run=dry_run, all_or_nothing=all_or_nothing, actor=actor)

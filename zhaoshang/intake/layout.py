@@ -33,6 +33,19 @@ SYNONYMS: dict[str, list[str]] = {
     "channel": ["招商渠道", "渠道"],
     "arrived": ["到资", "实际到资", "到位资金"],
     "note": ["备注"],
+    # The rest of the project form, as the export heads it.
+    "park": ["园区"],
+    "kind": ["项目类型"],
+    "tags": ["标签", "项目标签"],
+    "introducer": ["引荐人"],
+    "introducer_company": ["引荐企业"],
+    "parent": ["母项目编号", "母项目"],
+    "is_provincial_key": ["省重点"],
+    "is_city_key": ["市重点"],
+    "foreign_target": ["利用外资目标"],
+    "expected_arrival_on": ["预计下次到资日期"],
+    "expected_arrival_amount": ["预计下次到资金额"],
+    "description": ["项目概况"],
 }
 LABELS = {
     "code": "项目编号",
@@ -41,11 +54,16 @@ LABELS = {
     "landed_on": "落地时间", "construction_on": "开工时间", "operating_on": "投产时间",
     "investor": "投资方", "credit_code": "统一社会信用代码", "responsible_unit": "责任单位",
     "chain": "产业链", "channel": "招商渠道", "arrived": "到资", "note": "备注",
+    "park": "园区", "kind": "项目类型", "tags": "标签", "introducer": "引荐人",
+    "introducer_company": "引荐企业", "parent": "母项目编号", "is_provincial_key": "省重点",
+    "is_city_key": "市重点", "foreign_target": "利用外资目标",
+    "expected_arrival_on": "预计下次到资日期", "expected_arrival_amount": "预计下次到资金额",
+    "description": "项目概况",
 }  # fmt: skip
 _UNIT_IN_HEADER = re.compile(r"[((]\s*(亿美元|万美元|亿元|万元|元)\s*[))]")
 _UNIT_LINE = re.compile(r"单位\s*[::]\s*(亿元|万元|元)")
 _USD_IN_UNIT_LINE = re.compile(r"单位\s*[::].*?(亿美元|万美元)")
-USD_FIELDS = ("contracted_foreign",)
+USD_FIELDS = ("contracted_foreign", "foreign_target")
 _AS_OF = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?")
 _FILLER = re.compile(r"填报单位\s*[::]\s*(\S+)")
 

@@ -15,7 +15,7 @@ from typing import cast
 
 import python_calamine
 
-from zhaoshang.projects.export import unescaped_text
+from zhaoshang.projects.export import companion_path, json_tables, unescaped_text
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,12 @@ def read_rows(
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return path.stem, _read_csv(path)
+    if suffix == ".json":
+        return path.stem, _read_json(path, "")
     if suffix not in (".xlsx", ".xls", ".xlsm"):
-        raise SheetError(f"不支持的文件类型“{suffix or '无扩展名'}”:请用 .xlsx、.xls 或 .csv")
+        raise SheetError(
+            f"不支持的文件类型“{suffix or '无扩展名'}”:请用 .xlsx、.xls、.csv 或导出的 .json"
+        )
     if suffix in (".xlsx", ".xlsm"):
         _check_zip(path, limits)
     try:
@@ -91,3 +95,28 @@ def _read_csv(path: Path) -> list[list[object]]:
         raise SheetError("CSV 文件编码无法识别:请存为 UTF-8 或 GB18030")
     # A text our CSV export guarded against formula injection reads as it was written.
     return [[unescaped_text(c) for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _read_json(path: Path, table: str) -> list[list[object]]:
+    try:
+        return json_tables(path.read_text(encoding="utf-8"))[table]
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SheetError(f"无法读取 JSON 文件:{exc}") from None
+
+
+def read_companion(path: Path, name: str, *, limits: Limits | None = None) -> list[list[object]]:
+    """The rows of an export's second or third table (`阶段记录`, `到资记录`): a sheet of the
+    workbook, a CSV file beside it, or a part of the JSON; [] when there is none."""
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return _read_json(path, name)
+    if suffix == ".csv":
+        beside = companion_path(path, name)
+        return read_rows(beside, limits=limits)[1] if beside.exists() else []
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if name not in book.sheet_names:
+            return []
+        return cast(list[list[object]], book.get_sheet_by_name(name).to_python())
+    except Exception as exc:  # calamine's own errors
+        raise SheetError(f"无法读取工作表“{name}”:{exc}") from None

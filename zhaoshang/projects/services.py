@@ -8,7 +8,6 @@ the system itself (the demo loader, an import, which say so in `source`).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -54,17 +53,26 @@ class OutOfOrderError(ValidationError):
 # ── checks ──────────────────────────────────────────────────────────────────────────
 
 
-def _check_date(value: Any, field: str, label: str) -> dt.date:
+def effective_date_problem(value: dt.date, label: str, today: dt.date) -> str | None:
+    """Why `value` cannot be an effective date (in the future, or absurdly early), or None.
+    The one rule for the services and the import's fast path (`intake.bulk.check_dates`)."""
+    if value > today:
+        return f"{label}{value:%Y-%m-%d}晚于今天({today:%Y-%m-%d}),不能预先登记"
+    if value < EARLIEST_DATE:
+        return f"{label}{value:%Y-%m-%d}过早,请核对"
+    return None
+
+
+def check_date(value: Any, field: str, label: str) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValidationError({field: f"{label}不是有效日期"})
-    today = timezone.localdate()
-    if value > today:
-        raise ValidationError(
-            {field: f"{label}{value:%Y-%m-%d}晚于今天({today:%Y-%m-%d}),不能预先登记"}
-        )
-    if value < EARLIEST_DATE:
-        raise ValidationError({field: f"{label}{value:%Y-%m-%d}过早,请核对"})
+    problem = effective_date_problem(value, label, timezone.localdate())
+    if problem:
+        raise ValidationError({field: problem})
     return value
+
+
+_check_date = check_date
 
 
 def _check_stage(stage: str, sign_kind: str) -> None:
@@ -85,7 +93,7 @@ def _ensure_can_write(actor: User | None, project: Project) -> None:
         raise PermissionDenied(f"无权修改项目“{project.name}”")
 
 
-def _out_of_order(entries: list[tuple[dt.date, int, str]]) -> bool:
+def history_out_of_order(entries: list[tuple[dt.date, int, str]]) -> bool:
     """True when, ordered by (effective date, seq), a live stage follows a higher one
     without a 终止 between them (e.g. 落地 dated before 签约)."""
     highest = -1
@@ -99,6 +107,22 @@ def _out_of_order(entries: list[tuple[dt.date, int, str]]) -> bool:
     return False
 
 
+_out_of_order = history_out_of_order
+
+
+def spans_until(dates: list[dt.date]) -> list[dt.date | None]:
+    """Where the span of each entry in effect ends, the entries ordered by (effective date,
+    seq): at the next one's date; the last one is open. The one rule for the services
+    (`_refresh_stage_cache`) and the import's fast path (`intake.bulk.draft_project`)."""
+    return [*dates[1:], None] if dates else []
+
+
+def project_code(prefix: str, year: int, number: int) -> str:
+    """A public code: FZ-2022-0001. Used by `project_codes_allocate` and the import's
+    `intake.bulk.CodeBook`."""
+    return f"{prefix}-{year}-{number:04d}"
+
+
 def _history_if(
     project: Project, replace: StageEntry | None, new: tuple[dt.date, int, str]
 ) -> list[tuple[dt.date, int, str]]:
@@ -109,7 +133,7 @@ def _history_if(
 
 
 def _confirm_order(history: list[tuple[dt.date, int, str]], confirmed: bool) -> bool:
-    if not _out_of_order(history):
+    if not history_out_of_order(history):
         return False
     if not confirmed:
         raise OutOfOrderError(
@@ -131,7 +155,9 @@ def _refresh_stage_cache(project: Project) -> None:
     live = [e for e in entries if e.in_effect]
     if not live:  # pragma: no cover - services never leave a project without entries
         raise ValidationError("项目至少要有一条阶段记录")
-    until = {e.pk: nxt.effective_on for e, nxt in itertools.pairwise(live)}
+    until = dict(
+        zip([e.pk for e in live], spans_until([e.effective_on for e in live]), strict=True)
+    )
     for entry in entries:
         if entry.valid_until != until.get(entry.pk):
             StageEntry.objects.filter(pk=entry.pk).update(valid_until=until.get(entry.pk))
@@ -172,7 +198,7 @@ def project_codes_allocate(*, prefix: str, year: int, count: int = 1) -> list[st
     first = seq.last + 1
     seq.last += count
     seq.save(update_fields=["last"])
-    return [f"{prefix}-{year}-{n:04d}" for n in range(first, first + count)]
+    return [project_code(prefix, year, n) for n in range(first, first + count)]
 
 
 EVIDENCE_EXTENSIONS = ("pdf", "ofd", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx")
@@ -246,7 +272,7 @@ def project_create(
     project.code = project_codes_allocate(prefix=code_prefix_for(unit), year=effective_on.year)[0]
     project._history_user = actor  # type: ignore[attr-defined]
     project._change_reason = source or None  # type: ignore[attr-defined]
-    _save_with_sets(project, m2m, created=True)
+    save_with_sets(project, m2m, created=True)
     _record_entry(
         project=project, evidence=evidence, seq=1, stage=stage, sign_kind=sign_kind,
         effective_on=effective_on, note=note, source=source, recorded_by=actor,
@@ -257,7 +283,7 @@ def project_create(
 M2M_FIELDS = ("tags", "sponsors")
 
 
-def _save_with_sets(project: Project, m2m: dict[str, Any], *, created: bool) -> None:
+def save_with_sets(project: Project, m2m: dict[str, Any], *, created: bool) -> None:
     """Save the project and its many-to-many sets with ONE change-history row that holds
     both (a set changed on its own would write a row for each add and each remove)."""
     if m2m:
@@ -380,7 +406,7 @@ def project_update(
         stored.version += 1
         stored._history_user = actor  # type: ignore[attr-defined]
         stored._change_reason = source or None  # type: ignore[attr-defined]
-        _save_with_sets(stored, m2m, created=False)
+        save_with_sets(stored, m2m, created=False)
     for f in Project._meta.concrete_fields:  # the caller's copy shows the row as stored
         setattr(project, f.attname, getattr(stored, f.attname))
     return changed
@@ -612,16 +638,18 @@ def capital_arrival_record(
     note: str = "",
     evidence: File | None = None,
     source: str = "",
+    rate: Decimal | None = None,
 ) -> CapitalArrival:
     """Record capital that arrived: 万元 for CNY, 万美元 for USD, converted at the rate of
-    its month in force now (kept on the row)."""
+    its month in force now (kept on the row) — or at `rate`, the one it was converted at
+    when it was first recorded (an export read back into other books)."""
     _ensure_can_write(actor, project)
     arrival = CapitalArrival(
         project=project, amount=amount, currency=currency, arrived_on=arrived_on,
         is_foreign=is_foreign, note=note, source=source, recorded_by=actor,
     )  # fmt: skip
     _check_arrival(arrival, evidence)
-    _convert_into(arrival, _rate_for(arrived_on))
+    _convert_into(arrival, rate if rate is not None else _rate_for(arrived_on))
     _attach(arrival, "evidence", evidence)
     arrival.save()
     return arrival

@@ -18,7 +18,7 @@ from zhaoshang.figures.tally import from_scaled
 from zhaoshang.org import access
 from zhaoshang.org.access import can_write
 from zhaoshang.projects import history
-from zhaoshang.projects.export import RELATED, projects_xlsx, title_lines
+from zhaoshang.projects.export import book_of, projects_xlsx, title_lines
 from zhaoshang.projects.filters import ProjectFilter
 from zhaoshang.projects.forms import (
     ArrivalCorrectForm,
@@ -77,9 +77,8 @@ def _export(request: HttpRequest, projects: Any) -> HttpResponse:
     today = timezone.localdate()
     note = f"筛选条件:{request.GET.urlencode() or '全部'}"
     lines = title_lines(title="招商项目清单", filler=str(request.user.unit), as_of=today, note=note)  # type: ignore[union-attr]
-    rows = projects.select_related(*RELATED).iterator(chunk_size=2000)
     response = HttpResponse(
-        projects_xlsx(rows, lines=lines),
+        projects_xlsx(book_of(projects), lines=lines),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="projects-{today:%Y%m%d}.xlsx"'

@@ -342,6 +342,22 @@ def test_a_project_sponsor_change_leaves_its_history(world, teammate):
     )
 
 
+def test_a_credit_code_learnt_by_an_import_leaves_its_history(world):
+    from zhaoshang.companies.services import company_for_row
+    from zhaoshang.lib.uscc import check_character
+
+    company = CompanyFactory(name="旗山湖科技(福建)有限公司")
+    code = "91350100MA2XN0JB1" + check_character("91350100MA2XN0JB1")
+    assert_history(
+        company,
+        world.owner,
+        lambda: company_for_row(
+            name="旗山湖科技", credit_code=code, actor=world.owner, source="导入自 长乐.xlsx"
+        ),
+        {"credit_code"},
+    )
+
+
 def test_a_company_merge_leaves_the_history_of_both(world):
     from zhaoshang.companies.services import company_merge
 
@@ -363,6 +379,7 @@ HISTORY_TESTS = {
     "fieldwork.services.follow_up_done", "fieldwork.services.event_sign",
     "fieldwork.services.event_signing_remove", "companies.services.company_create",
     "companies.services.company_update", "targets.services.targets_set",
+    "companies.services.company_for_row",
 }  # fmt: skip
 
 

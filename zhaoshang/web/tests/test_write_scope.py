@@ -74,8 +74,9 @@ class World:
         self.scope = Unit.objects.subtree(self.fuqing)
         from zhaoshang.projects.services import capital_arrival_record
 
-        self.arrival = capital_arrival_record(project=self.hidden, amount=Decimal("1210"),
-                                              arrived_on=dt.date(2024, 6, 18), actor=None)  # fmt: skip
+        self.arrival = capital_arrival_record(
+            project=self.hidden, amount=Decimal("1210"), arrived_on=dt.date(2024, 6, 18), actor=None
+        )
         from zhaoshang.fieldwork.services import event_sign
 
         event = Event.objects.exclude(unit__in=self.scope).filter(held_on__lte=dt.date.today())
