@@ -84,6 +84,10 @@ PAGE_KWARGS.update(
             "code": _first("service.ApprovalMilestone").project.code,
             "pk": _first("service.ApprovalMilestone").pk,
         },
+        "arrival_fix": lambda: {
+            "code": _first("projects.CapitalArrival").project.code,
+            "pk": _first("projects.CapitalArrival").pk,
+        },
         "company_detail": _pk("companies.Company"),
         "company_merge": _pk("companies.Company"),
         "text_review": _pk("intake.TextExtraction"),
@@ -301,10 +305,11 @@ def console_error(message: Any, url: str, problems: list[str]) -> None:
 def test_no_typed_text_runs_as_script_on_any_page(browser, live_server, units):
     from zhaoshang.companies.models import CompanyContact
     from zhaoshang.demo import load_demo
-    from zhaoshang.intake.models import ImportRun
+    from zhaoshang.intake.models import Clash, ClashKind, ImportRun
     from zhaoshang.intake.texts import extraction_create
-    from zhaoshang.org.models import User
+    from zhaoshang.org.models import Unit, User
     from zhaoshang.org.services import token_create
+    from zhaoshang.projects.models import Project
 
     load_demo(projects=40, seed=7)
     admin_user = User.objects.get(username="admin")
@@ -318,6 +323,19 @@ def test_no_typed_text_runs_as_script_on_any_page(browser, live_server, units):
         source_name="简报.txt",
     )
     token_create(user=admin_user, name="接口")
+    held = Project.objects.order_by("pk").first()
+    Clash.objects.create(  # an import of 福清 that described another unit's project
+        kind=ClashKind.IMPORT,
+        city=admin_user.unit,
+        unit=Unit.objects.get(code="350181"),
+        held_by=held.unit,
+        project=held,
+        actor=User.objects.get(username="fuqing"),
+        source="导入自 福清.xlsx",
+        row=2,
+        name=held.name,
+        investor_name="神州优车",
+    )
     save_one_of_each_tracked()
     filled = fill_every_text_field()
     save_one_of_each_tracked()  # a change whose before and after both carry the payload
