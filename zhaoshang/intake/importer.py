@@ -7,7 +7,8 @@ bulk.py; updates through the services themselves): its dates become the
 effective dates of its history, attributed to the user who ran it and to the file
 ("导入自 X.xlsx"). A row matches only projects the acting user may write (the command line
 acting for a unit without a user: the projects owned under that unit); a row describing a
-project of the city outside that scope is a clash (撞单, DESIGN §7): reported as
+project of the city outside that scope — by its code, or by its normalised name whatever
+the investor — is a clash (撞单, DESIGN §7): reported as
 `CLASH_REASON` with nothing of the other project, recorded for the city (`Clash`), and
 neither written nor added. The whole import is one transaction; a bad row is rejected with its
 row number (as Excel shows it), field and reason, and the good rows are imported — or
@@ -583,8 +584,13 @@ class SheetImporter:
         return self._match(parsed, self._by_code, self._by_name)
 
     def clashing(self, parsed: ParsedRow) -> Project | None:
-        """The project of the city outside the import's scope this row describes, if any."""
-        return self._match(parsed, self._hidden_by_code, self._hidden_by_name)
+        """The project of the city outside the import's scope this row describes, if any:
+        by its code, or by normalised name whatever the investor (DESIGN §7) — a row naming
+        another unit's project is never added as a new one beside it."""
+        if parsed.code and parsed.code in self._hidden_by_code:
+            return self._hidden_by_code[parsed.code]
+        held = self._hidden_by_name.get(parsed.key[0])
+        return held[0] if held else None
 
     @staticmethod
     def _match(
