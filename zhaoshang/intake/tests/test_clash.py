@@ -58,7 +58,11 @@ DESCRIBING = {
     "同名投资方空白": {"investor": ""},
     "同名无投资方列": {"investor": None},
     "名称写法不同": {"name": f"  {NAME} ", "investor": None},
-    "同编号": {"name": "另一个名字的项目", "investor": "福州滨海另一投资有限公司", "code": "HIDDEN"},
+    "同编号": {
+        "name": "另一个名字的项目",
+        "investor": "福州滨海另一投资有限公司",
+        "code": "HIDDEN",
+    },
 }
 
 
