@@ -7,7 +7,8 @@ bulk.py; updates through the services themselves): its dates become the
 effective dates of its history, attributed to the user who ran it and to the file
 ("导入自 X.xlsx"). A row matches only projects the acting user may write (the command line
 acting for a unit without a user: the projects owned under that unit); a row describing a
-project of the city outside that scope is a clash (撞单, DESIGN §7): reported as
+project of the city outside that scope — by its code, or by its normalised name whatever
+the investor — is a clash (撞单, DESIGN §7): reported as
 `CLASH_REASON` with nothing of the other project, recorded for the city (`Clash`), and
 neither written nor added. The whole import is one transaction; a bad row is rejected with its
 row number (as Excel shows it), field and reason, and the good rows are imported — or
@@ -51,7 +52,13 @@ from zhaoshang.intake.bulk import (
 from zhaoshang.intake.layout import LABELS, Layout, find_layout, fold, layout_at
 from zhaoshang.intake.models import CLASH_REASON, Clash, ClashKind, ImportRun, MappingTemplate
 from zhaoshang.intake.sheets import Limits, read_companion, read_rows
-from zhaoshang.intake.values import TOTAL_ROW, parse_amount, parse_date, parse_stage
+from zhaoshang.intake.values import (
+    AS_OF_CLI,
+    TOTAL_ROW,
+    parse_amount,
+    parse_date,
+    parse_stage,
+)
 from zhaoshang.lib.money import plain
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.lib.uscc import uscc_error
@@ -138,6 +145,11 @@ class ImportReport:
     dry_run: bool = False
     written: bool = True
     layout: Layout | None = None
+
+    @property
+    def importable(self) -> bool:
+        """Whether confirming would import any row (not every row rejected or a clash)."""
+        return self.created + self.updated + self.unchanged > 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -275,8 +287,10 @@ class SheetImporter:
         file_name: str | None = None,
         mapping: dict[int, str] | None = None,
         actor: Any = None,
+        as_of_how: str = AS_OF_CLI,
     ) -> None:
         self.path, self.unit, self.actor = path, unit, actor
+        self.as_of_how = as_of_how  # how the reader gives a 截至日期 (values.AS_OF_CLI/WEB)
         self.file_name = file_name or path.name
         self.city = unit.ancestor_of_kind(UnitKind.CITY) or unit
         self.scope = Unit.objects.subtree(self.city)
@@ -399,7 +413,8 @@ class SheetImporter:
             return self._company(value)
         if key == "expected_arrival_on":
             try:
-                return parse_date(raw, default_year=self.as_of.year if self.as_of else None)[0]
+                return parse_date(raw, default_year=self.as_of.year if self.as_of else None,
+                                  as_of_how=self.as_of_how)[0]  # fmt: skip
             except ValueError as exc:
                 raise RowError(key, str(exc)) from None
         if key in ("foreign_target", "expected_arrival_amount"):
@@ -497,9 +512,11 @@ class SheetImporter:
         (on the sheet's 截至 date when the row gives it no date of its own)."""
         dates: dict[str, dt.date] = {}
         default_year = self.as_of.year if self.as_of else None
+        how = self.as_of_how
         for key in DATE_FIELDS:
             try:
-                day, guessed = parse_date(self.cell(row, key), default_year=default_year)
+                day, guessed = parse_date(self.cell(row, key), default_year=default_year,
+                                          as_of_how=self.as_of_how)  # fmt: skip
             except ValueError as exc:
                 raise RowError(key, str(exc)) from None
             if day:
@@ -520,19 +537,19 @@ class SheetImporter:
                 events.append((self.as_of, stated[0], stated[1]))
             else:
                 said = text_of(self.cell(row, "stage"))
-                raise RowError("stage", f"阶段“{said}”没有日期:请用 --as-of 或“截至”日期给出")
+                raise RowError("stage", f"阶段“{said}”没有日期:请{how},或在表头给出“截至”日期")
         first_stage = (
             stated[0] if stated and stated[0] in (Stage.LEAD, Stage.NEGOTIATING) else Stage.LEAD
         )
         entered = dates.get("entered_on") or min((e[0] for e in events), default=self.as_of)
         if entered is None:
-            raise RowError("entered_on", "没有任何日期:请给出入库时间,或用 --as-of 指定截至日期")
+            raise RowError("entered_on", f"没有任何日期:请给出入库时间,或{how}")
         if events and events[0][0] < entered:
             entered = min(e[0] for e in events)
         history = [(entered, first_stage, ""), *sorted(events, key=lambda e: (e[0], RANK[e[1]]))]
         if stated and stated[0] == Stage.DROPPED:
             if not self.as_of:
-                raise RowError("stage", "终止的项目没有日期:请用 --as-of 给出")
+                raise RowError("stage", f"终止的项目没有日期:请{how}")
             history.append((self.as_of, Stage.DROPPED, ""))
         # The first entry stands alone; the rest must be moves forward from it.
         return [history[0]] + [
@@ -583,8 +600,13 @@ class SheetImporter:
         return self._match(parsed, self._by_code, self._by_name)
 
     def clashing(self, parsed: ParsedRow) -> Project | None:
-        """The project of the city outside the import's scope this row describes, if any."""
-        return self._match(parsed, self._hidden_by_code, self._hidden_by_name)
+        """The project of the city outside the import's scope this row describes, if any:
+        by its code, or by normalised name whatever the investor (DESIGN §7) — a row naming
+        another unit's project is never added as a new one beside it."""
+        if parsed.code and parsed.code in self._hidden_by_code:
+            return self._hidden_by_code[parsed.code]
+        held = self._hidden_by_name.get(parsed.key[0])
+        return held[0] if held else None
 
     @staticmethod
     def _match(
@@ -1044,12 +1066,14 @@ def import_projects(
     mapping: dict[int, str] | None = None,
     workers: int | None = None,
     one_by_one: bool = False,
+    as_of_how: str = AS_OF_CLI,
 ) -> ImportReport:
     """Import a project sheet into `unit` (see the module docstring) as `actor` (None: the
     command line acting for `unit`): it matches and changes only what `actor` may write, and
     its history rows name both `actor` and the file. `workers`:
     processes reading a long sheet (default settings.IMPORT_WORKERS; 0 in a web server,
-    whose other threads a fork would not carry along)."""
+    whose other threads a fork would not carry along). `as_of_how`: how the reader gives a
+    截至日期, named in the reasons of rows that need one (values.AS_OF_CLI or AS_OF_WEB)."""
     importer = SheetImporter(
         path=path,
         unit=unit,
@@ -1058,6 +1082,7 @@ def import_projects(
         file_name=file_name,
         mapping=mapping,
         actor=actor,
+        as_of_how=as_of_how,
     )
     if workers is not None:
         importer.workers = workers

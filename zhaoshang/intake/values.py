@@ -100,13 +100,22 @@ _NO_YEAR = re.compile(r"^(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+# How a reader gives an import its 截至日期 (the rule's reasons name it, for where they are
+# read): the command line's option, or the import page's own field.
+AS_OF_CLI = "用 --as-of 指定截至日期"
+AS_OF_WEB = "在本页“截至日期”一栏填写后重新预览"
+
+
 @remembered
-def parse_date(value: object, *, default_year: int | None) -> tuple[dt.date | None, bool]:
+def parse_date(
+    value: object, *, default_year: int | None, as_of_how: str = AS_OF_CLI
+) -> tuple[dt.date | None, bool]:
     """A cell as a date, and whether its year had to be guessed.
 
     Excel dates and serial numbers, "2022.1.27", "2022/02/08", "2022-01-05",
     "2022年1月27日", "2022年2月" (the 1st), and "2月5日", whose year comes from the sheet's
-    截至 date or --as-of (`default_year`); without one it is an error, not a guess."""
+    截至 date or the import's (`default_year`); without one it is an error, not a guess,
+    whose reason tells how to give it (`as_of_how`, AS_OF_CLI or AS_OF_WEB)."""
     if value is None or value == "":
         return None, False
     if isinstance(value, dt.datetime):
@@ -125,7 +134,7 @@ def parse_date(value: object, *, default_year: int | None) -> tuple[dt.date | No
             return dt.date(int(m[1]), int(m[2]), 1), False
         if m := _NO_YEAR.match(text):
             if default_year is None:
-                raise ValueError(f"“{text}”没有年份,请用 --as-of 或表头的“截至”日期给出")
+                raise ValueError(f"“{text}”没有年份:请{as_of_how},或在表头给出“截至”日期")
             return dt.date(default_year, int(m[1]), int(m[2])), True
     except ValueError as exc:
         if "没有年份" in str(exc):

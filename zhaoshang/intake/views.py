@@ -19,6 +19,7 @@ from zhaoshang.intake.importer import import_projects
 from zhaoshang.intake.layout import LABELS
 from zhaoshang.intake.models import Clash, ImportRun, MappingTemplate
 from zhaoshang.intake.sheets import SheetError
+from zhaoshang.intake.values import AS_OF_WEB
 from zhaoshang.org.access import (
     can_see_clashes,
     can_write,
@@ -95,6 +96,7 @@ def _run(job: dict[str, Any], *, dry_run: bool, actor: Any = None) -> Any:
         dry_run=dry_run, all_or_nothing=job["all_or_nothing"], actor=actor,
         file_name=job["file_name"], mapping=job.get("mapping"),
         workers=0,  # no fork in a web server's process
+        as_of_how=AS_OF_WEB,  # the page's own 截至日期 field, not the command line's option
     )  # fmt: skip
 
 

@@ -75,7 +75,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def _export(request: HttpRequest, projects: Any) -> HttpResponse:
     """Exactly the filtered set, in the layout `zhaoshang import projects` reads back."""
     today = timezone.localdate()
-    note = f"筛选条件:{request.GET.urlencode() or '全部'}"
+    # The filters that made the set: not the request for a file, nor the page it came from.
+    filters = request.GET.copy()
+    for asked in ("export", "page"):
+        filters.pop(asked, None)
+    note = f"筛选条件:{filters.urlencode() or '全部'}"
     lines = title_lines(title="招商项目清单", filler=str(request.user.unit), as_of=today, note=note)  # type: ignore[union-attr]
     response = HttpResponse(
         projects_xlsx(book_of(projects), lines=lines),

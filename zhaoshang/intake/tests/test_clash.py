@@ -4,6 +4,7 @@ what the acting user may write; a match outside it is a clash (撞单) that reve
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -33,13 +34,48 @@ def minqing_project(units):
                         entered_on=dt.date(2021, 3, 2))  # fmt: skip
 
 
-def _sheet(path, *, name=NAME, investor=INVESTOR, amount=99000, credit=""):
+def _sheet(path, *, name=NAME, investor=INVESTOR, amount=99000, credit="", code=None):
+    """A one-row sheet; `investor=None`: no 投资方 column; `code`: a 项目编号 column."""
+    header = ["项目名称", "投资方", "总投资(万元)", "入库时间", "统一社会信用代码"]
+    row = [name, investor, amount, "2022年1月27日", credit]
+    if investor is None:
+        del header[1], row[1]
+    if code is not None:
+        header, row = ["项目编号", *header], [code, *row]
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
-    sheet.write_row(0, 0, ["项目名称", "投资方", "总投资(万元)", "入库时间", "统一社会信用代码"])
-    sheet.write_row(1, 0, [name, investor, amount, "2022年1月27日", credit])
+    sheet.write_row(0, 0, header)
+    sheet.write_row(1, 0, row)
     book.close()
     return path
+
+
+# The rows that describe the hidden project (DESIGN §7): its code, or its normalised name
+# whatever the investor — the same one, another, none given, or no 投资方 column at all.
+DESCRIBING = {
+    "同名同投资方": {},
+    "同名另一投资方": {"investor": "福州滨海另一投资有限公司"},
+    "同名投资方空白": {"investor": ""},
+    "同名无投资方列": {"investor": None},
+    "名称写法不同": {"name": f"  {NAME} ", "investor": None},
+    "同编号": {
+        "name": "另一个名字的项目",
+        "investor": "福州滨海另一投资有限公司",
+        "code": "HIDDEN",
+    },
+}
+
+
+def _describing(tmp_path, variant, held):
+    kwargs = dict(DESCRIBING[variant])
+    if kwargs.get("code") == "HIDDEN":
+        kwargs["code"] = held.code
+    return _sheet(tmp_path / "福清.xlsx", **kwargs)
+
+
+def _text(html: str) -> str:
+    """What the page reads as, without tags and spaces."""
+    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))
 
 
 def _upload(client, path, unit="350181"):
@@ -55,14 +91,16 @@ def _confirm(client, html, unit="350181"):
     }).content.decode()  # fmt: skip
 
 
+@pytest.mark.parametrize("variant", DESCRIBING)
 def test_a_row_matching_a_hidden_project_is_a_clash_that_reveals_nothing(
-    client, outsider, city_admin, minqing_project, tmp_path
+    client, outsider, city_admin, minqing_project, tmp_path, variant
 ):
     client.force_login(outsider)
     assert client.get(f"/projects/{minqing_project.code}/").status_code == 404
     before = checksum(ignore=["intake.clash", "intake.importrun"])
-    preview = _upload(client, _sheet(tmp_path / "福清.xlsx"))
+    preview = _upload(client, _describing(tmp_path, variant, minqing_project))
     assert CLASH_TEXT in preview
+    assert "将新增0个、更新0个" in _text(preview)
     for secret in (minqing_project.code, "闽清", "24200", "2.42"):
         assert secret not in preview
     done = _confirm(client, preview)
@@ -87,14 +125,41 @@ def test_a_row_matching_a_hidden_project_is_a_clash_that_reveals_nothing(
     assert 'href="/clashes/"' in client.get("/").content.decode()
 
 
-def test_the_command_line_acting_for_a_unit_matches_only_within_it(minqing_project, tmp_path):
+@pytest.mark.parametrize("variant", DESCRIBING)
+@pytest.mark.parametrize("one_by_one", [False, True], ids=["fast_path", "services"])
+@pytest.mark.parametrize("acting", ["command_line", "officer"])
+def test_every_import_path_makes_a_row_describing_a_hidden_project_a_clash(
+    minqing_project, outsider, tmp_path, variant, one_by_one, acting
+):
     fuqing = Unit.objects.get(code="350181")
+    actor = outsider if acting == "officer" else None
+    sheet = _describing(tmp_path, variant, minqing_project)
     before = checksum(ignore=["intake.clash", "intake.importrun"])
-    report = import_projects(path=_sheet(tmp_path / "福清.xlsx"), unit=fuqing)
+    preview = import_projects(path=sheet, unit=fuqing, actor=actor, dry_run=True,
+                              one_by_one=one_by_one)  # fmt: skip
+    assert (preview.created, preview.updated) == (0, 0)
+    assert preview.clashes == [{"row": 2, "reason": CLASH_TEXT}]
+    assert not intake_models.Clash.objects.exists()  # a preview records nothing
+    report = import_projects(path=sheet, unit=fuqing, actor=actor, one_by_one=one_by_one)
     assert (report.created, report.updated) == (0, 0)
     assert report.clashes == [{"row": 2, "reason": CLASH_TEXT}]
     assert changed(before, checksum(ignore=["intake.clash", "intake.importrun"])) == []
-    assert intake_models.Clash.objects.get().actor is None
+    clash = intake_models.Clash.objects.get()
+    assert (clash.project, clash.actor, clash.unit.name) == (minqing_project, actor, "福清市")
+
+
+def test_the_users_own_project_is_still_matched_by_name_and_investor(outsider, units, tmp_path):
+    """Another investor under the same name in the user's own unit is another project."""
+    fuqing = Unit.objects.get(code="350181")
+    mine = make_project(unit=fuqing, name=NAME, amount="24200",
+                        investor=CompanyFactory(name=INVESTOR))  # fmt: skip
+    same = import_projects(path=_sheet(tmp_path / "a.xlsx"), unit=fuqing, actor=outsider)
+    assert (same.created, same.updated, same.clashes) == (0, 1, [])
+    other = _sheet(tmp_path / "b.xlsx", investor="福州滨海另一投资有限公司")
+    report = import_projects(path=other, unit=fuqing, actor=outsider)
+    assert (report.created, report.updated, report.clashes) == (1, 0, [])
+    assert Project.objects.filter(normalized_name=mine.normalized_name).count() == 2
+    assert not intake_models.Clash.objects.exists()
 
 
 def test_an_import_into_the_owners_unit_still_updates_and_names_user_and_file(

@@ -1,5 +1,7 @@
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from zhaoshang.intake.importer import import_projects
 from zhaoshang.intake.models import ImportRun
 from zhaoshang.intake.tests.test_import import GOOD_ROWS, MERGED_PLACE, write_sheet
 from zhaoshang.projects.models import Project, StageEntry
@@ -92,3 +94,56 @@ def test_a_corrected_mapping_is_used_and_saved_for_the_next_sheet(client, owner,
         "/imports/", {"file": again, "unit": "350112", "as_of": "2022-03-31"}
     ).content.decode()
     assert "已套用保存的模板" in html and "未变 <strong>1</strong> 个" in html
+
+
+# Sheets whose rows need a 截至日期 the sheet does not give: (headers, row).
+NEEDS_AS_OF = {
+    "无任何日期": (["项目名称", "总投资(万元)"], ["旗山湖智能装备产业园项目", 5000]),
+    "阶段无日期": (["项目名称", "项目进展"], ["旗山湖智能装备产业园项目", "签约"]),
+    "终止无日期": (["项目名称", "入库时间", "项目进展"],
+                   ["旗山湖智能装备产业园项目", "2022年1月27日", "终止"]),
+    "日期无年份": (["项目名称", "入库时间"], ["旗山湖智能装备产业园项目", "1月27日"]),
+}  # fmt: skip
+
+
+def _needs_as_of(path, variant):
+    import xlsxwriter
+
+    headers, row = NEEDS_AS_OF[variant]
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, headers)
+    sheet.write_row(1, 0, row)
+    book.close()
+    return path
+
+
+def _page_text(html):
+    import re
+
+    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize("variant", NEEDS_AS_OF)
+def test_a_row_needing_a_date_is_told_how_to_give_it_where_it_is_read(
+    client, owner, units, tmp_path, variant
+):
+    """The web page names its own 截至日期 field, the command line its --as-of; when no
+    row can be imported the page offers no 确认导入."""
+    path = _needs_as_of(tmp_path / "长乐.xlsx", variant)
+    cli = import_projects(path=path, unit=units.changle, dry_run=True)
+    assert len(cli.rejected) == 1 and "--as-of" in cli.rejected[0]["reason"]
+    client.force_login(owner)
+    upload = SimpleUploadedFile("长乐.xlsx", path.read_bytes())
+    html = client.post("/imports/", {"file": upload, "unit": "350112"}).content.decode()
+    text = _page_text(html)
+    assert "将新增0个" in text and "拒绝1行" in text
+    assert "--as-of" not in html
+    assert "“截至日期”一栏填写后重新预览" in html
+    assert 'value="confirm"' not in html and "没有可导入的行" in html
+    # What the reason says works: the same sheet with the page's 截至日期 is imported.
+    upload = SimpleUploadedFile("长乐.xlsx", path.read_bytes())
+    html = client.post("/imports/", {"file": upload, "unit": "350112",
+                                     "as_of": "2022-03-31"}).content.decode()  # fmt: skip
+    assert "将新增1个" in _page_text(html) and 'value="confirm"' in html
+    assert not Project.objects.exists()
