@@ -202,15 +202,8 @@ def _confirm(
     approx: bool,
 ) -> Project:
     candidate = TextCandidate.objects.select_for_update().get(pk=candidate.pk)
-    if candidate.status != CandidateStatus.PENDING:
-        raise ValidationError({"__all__": "该条已处理"})
+    _check_confirm(candidate, actor, name, stage)  # again, under the lock
     unit = candidate.extraction.unit
-    if actor is not None and not access.can_write_unit(actor, unit):
-        raise PermissionDenied(f"无权为“{unit}”登记项目")
-    if not name.strip():
-        raise ValidationError({"name": "项目名称不能为空"})
-    if stage not in RANK:
-        raise ValidationError({"stage": "请选择阶段"})
     fields = amount_fields(amount, amount_unit)
     if fields.get("total_investment") is not None:
         fields["total_investment_approx"] = approx
