@@ -432,7 +432,7 @@ def cmd_unit_add(args: argparse.Namespace) -> None:
 def cmd_snapshot(args: argparse.Namespace) -> None:
     from zhaoshang.figures.pipeline import pipeline_snapshot
     from zhaoshang.figures.tally import BUCKET_LABELS, BUCKETS
-    from zhaoshang.lib.money import format_yi
+    from zhaoshang.lib.money import format_total
     from zhaoshang.projects.models import Project
 
     unit = _unit(args.unit) if args.unit else None
@@ -446,10 +446,10 @@ def cmd_snapshot(args: argparse.Namespace) -> None:
         return
     d = args.as_of
     print(f"{unit.name if unit else '全部单位'} 截至{d.year}年{d.month}月{d.day}日")
-    print(f"  合计    {snap.total.count:>7}个  {format_yi(snap.total.amount_wan)}")
+    print(f"  合计    {snap.total.count:>7}个  {format_total(snap.total.amount_wan)}")
     for b in BUCKETS:
         t = snap.bucket(b)
-        print(f"  {BUCKET_LABELS[b]:<6}{t.count:>7}个  {format_yi(t.amount_wan)}")
+        print(f"  {BUCKET_LABELS[b]:<6}{t.count:>7}个  {format_total(t.amount_wan)}")
 
 
 def _messages(exc: Exception) -> str:

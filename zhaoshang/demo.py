@@ -24,7 +24,7 @@ from zhaoshang.lib.money import convert_arrival
 from zhaoshang.lib.names import normalize_company_name, normalize_project_name
 from zhaoshang.org.models import Role, Unit, UnitKind, User
 from zhaoshang.org.services import FUZHOU_CODE, unit_add, user_create
-from zhaoshang.projects.bulk import insert_projects, insert_rows
+from zhaoshang.projects.bulk import copy_history_of_created, insert_projects, insert_rows
 from zhaoshang.projects.models import (
     CapitalArrival,
     Channel,
@@ -315,7 +315,7 @@ def _insert_rows(model: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def _insert_projects(projects: list[Project], now: Any) -> list[Project]:
-    return insert_projects(projects, now=now)
+    return insert_projects(projects, now=now, history_reason=DEMO_SOURCE)
 
 
 @transaction.atomic
@@ -336,6 +336,7 @@ def load_demo(
     for size in _batches(projects, 5000):
         chains = [rng.choice(builder.chains) for _ in range(max(1, size * 7 // 10))]
         companies = Company.objects.bulk_create([builder.company(c) for c in chains])
+        copy_history_of_created(Company, companies, now=now, reason=DEMO_SOURCE)
         owners = list(range(len(companies)))
         owners += [rng.randrange(len(companies)) for _ in range(size - len(owners))]
         built = [builder.project(companies[i], chains[i]) for i in owners]

@@ -128,6 +128,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request.user, pk)
+    if not access.can_write_unit(request.user, run.scheme.owner):
+        raise PermissionDenied("无权发布该考评结果")
     try:
         run_publish(run=run, actor=request.user)  # type: ignore[arg-type]
     except ValidationError as exc:

@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhaoshang.fieldwork.models import (
     Contact,
@@ -24,6 +25,7 @@ from zhaoshang.fieldwork.models import (
 )
 from zhaoshang.fieldwork.services import event_sign
 from zhaoshang.org.models import Unit, UnitKind, User
+from zhaoshang.projects.bulk import copy_history_of_created
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.services import project_move_to_stage
 from zhaoshang.projects.stages import SignKind, Stage
@@ -81,6 +83,13 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, max((end - start).days, 0)))
 
 
+def _with_history(model: Any, saved: list[Any]) -> list[Any]:
+    """Rows written in bulk get the creation row of their change history, as the services
+    would write it (no user, reason 演示数据), so a first edit shows as the change it is."""
+    copy_history_of_created(model, saved, now=timezone.now(), reason="演示数据")
+    return saved
+
+
 def _counties(city: Unit) -> list[Unit]:
     return list(Unit.objects.filter(parent=city, kind=UnitKind.COUNTY).order_by("code"))
 
@@ -125,7 +134,8 @@ def _teams(rng: random.Random, counties: list[Unit]) -> list[Team]:
                 )
             )
     existing = set(Team.objects.values_list("unit_id", "name"))
-    return Team.objects.bulk_create([t for t in teams if (t.unit_id, t.name) not in existing])
+    saved = Team.objects.bulk_create([t for t in teams if (t.unit_id, t.name) not in existing])
+    return _with_history(Team, saved)
 
 
 def _trips(rng: random.Random, teams: list[Team], today: dt.date, count: int) -> list[Trip]:
@@ -150,7 +160,7 @@ def _trips(rng: random.Random, teams: list[Team], today: dt.date, count: int) ->
                 purpose="拜访产业链龙头企业",
             )
         )
-    return Trip.objects.bulk_create(rows, batch_size=2000)
+    return _with_history(Trip, Trip.objects.bulk_create(rows, batch_size=2000))
 
 
 def _contacts(
@@ -213,6 +223,7 @@ def _contacts(
         ],
         batch_size=5000,
     )
+    _with_history(Contact, saved)  # after the projects: its creation row holds them
     return len(saved)
 
 
@@ -309,7 +320,7 @@ def _requests(
         elif roll < 0.9:
             r.status = RequestStatus.IN_PROGRESS
         rows.append(r)
-    saved = ServiceRequest.objects.bulk_create(rows, batch_size=2000)
+    saved = _with_history(ServiceRequest, ServiceRequest.objects.bulk_create(rows, batch_size=2000))
     RequestUpdate.objects.bulk_create(
         [
             RequestUpdate(
@@ -348,7 +359,10 @@ def _approvals(rng: random.Random, today: dt.date, count: int) -> int:
                     parallel=parallel,
                 )
             )
-    ApprovalMilestone.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    _with_history(
+        ApprovalMilestone,
+        ApprovalMilestone.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True),
+    )
     return len(rows)
 
 

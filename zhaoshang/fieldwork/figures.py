@@ -30,7 +30,7 @@ from zhaoshang.fieldwork.models import Contact, ContactKind, Event, EventSigning
 from zhaoshang.figures.periods import Period
 from zhaoshang.figures.pipeline import exact_sum
 from zhaoshang.figures.tally import from_scaled
-from zhaoshang.lib.money import plain, wan_to_yi
+from zhaoshang.lib.money import format_total
 from zhaoshang.org import access
 from zhaoshang.org.models import DEFAULT_STALLED_DAYS, Unit
 from zhaoshang.projects.models import CapitalArrival, Currency, Project
@@ -335,7 +335,7 @@ def work_cards(f: FieldworkFigures) -> list[dict[str, Any]]:
     def url(name: str, **extra: str) -> str:
         return reverse(name) + "?" + urlencode({**window, **extra})
 
-    signed = plain(wan_to_yi(f.event_signed_wan))
+    signed = format_total(f.event_signed_wan)
     return [
         {"key": "trips", "label": "外出招商", "value": f.trips, "unit": "次",
          "url": url("trip_list"),
@@ -346,7 +346,7 @@ def work_cards(f: FieldworkFigures) -> list[dict[str, Any]]:
         {"key": "inspections", "label": "来访考察", "value": f.inspections, "unit": "批次",
          "url": url("contact_list", kind="inspection"), "note": f"云招商{f.online}次"},
         {"key": "events", "label": "举办活动", "value": f.events, "unit": "场",
-         "url": url("event_list"), "note": f"签约{f.event_signings}个 · {signed}亿元"},
+         "url": url("event_list"), "note": f"签约{f.event_signings}个 · {signed}"},
         {"key": "requests", "label": "受理诉求", "value": f.requests_received, "unit": "件",
          "url": url("request_list"),
          "note": f"办结{f.requests_closed}件 · 用时中位数{f.median_days_to_close or '—'}天"},

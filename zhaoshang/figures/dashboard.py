@@ -23,7 +23,7 @@ from zhaoshang.figures.tally import (
     Snapshot,
     Tally,
 )
-from zhaoshang.lib.money import plain, wan_to_yi
+from zhaoshang.lib.money import derived_yi, plain, wan_to_yi
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.querysets import ProjectQuerySet
 from zhaoshang.projects.stages import Stage
@@ -98,7 +98,7 @@ class Dashboard:
         steps = [("对接项目", s.total, "total"),
                  ("已签约(含落地)", s.bucket("signed") + s.bucket("landed"), "signed_up"),
                  ("落地", s.bucket("landed"), "landed")]  # fmt: skip
-        return [{"name": n, "value": t.count, "yi": plain(wan_to_yi(t.amount_wan)),
+        return [{"name": n, "value": t.count, "yi": str(derived_yi(t.amount_wan)),
                  "link": self.link_bucket(b)} for n, t, b in steps]  # fmt: skip
 
     def _trend(self) -> dict[str, Any]:
@@ -112,7 +112,7 @@ class Dashboard:
 
     def _ranking(self) -> list[dict[str, Any]]:
         rows = sorted(self.by_unit, key=lambda r: r.snapshot.total.amount_wan if r.snapshot else 0)
-        return [{"name": r.label, "value": plain(wan_to_yi(r.snapshot.total.amount_wan)),
+        return [{"name": r.label, "value": str(derived_yi(r.snapshot.total.amount_wan)),
                  "count": r.snapshot.total.count, "link": self.link_bucket("total", r.key)}
                 for r in rows if r.snapshot]  # fmt: skip
 

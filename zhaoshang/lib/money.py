@@ -27,11 +27,42 @@ def wan_to_yi(wan: Decimal) -> Decimal:
     return wan / WAN_PER_YI
 
 
-def format_yi(wan: Decimal | None, unit: str = "亿元") -> str:
-    """万元 → "1947.6亿元"; None → "—" (no amount is not zero)."""
+DERIVED_QUANTUM = Decimal("0.01")  # 亿元 / 亿美元 of a derived amount (DESIGN §7)
+
+
+def format_yi(wan: Decimal | None, unit: str = "亿元", *, derived: bool = False) -> str:
+    """万元 (万美元) → 亿元 (亿美元), the one rule of DESIGN §7 "Showing money": a recorded
+    amount with exactly the digits it was entered with ("2.38亿元", "1.23456789亿元"), a
+    derived one — a sum, a conversion, an average — to two decimals ("557.17亿元",
+    "618.00亿元"). None → "—" (no amount is not zero)."""
     if wan is None:
         return "—"
+    if derived:
+        return f"{derived_yi(wan)}{unit}"
     return f"{plain(wan_to_yi(wan))}{unit}"
+
+
+def derived_yi(wan: Decimal) -> Decimal:
+    """A derived amount in 亿, rounded half-up to two decimals."""
+    return wan_to_yi(wan).quantize(DERIVED_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+class Derived(Decimal):
+    """A derived amount in 亿 (a sum, a conversion) carried exact — an export writes every
+    digit — and shown to two decimals wherever a page prints it (`show`)."""
+
+
+def show(value: Decimal) -> str:
+    """A Decimal as a page prints it: a `Derived` one to two decimals, any other with
+    exactly its digits."""
+    if isinstance(value, Derived):
+        return str(Decimal(value).quantize(DERIVED_QUANTUM, rounding=ROUND_HALF_UP))
+    return plain(value)
+
+
+def format_total(wan: Decimal | None, unit: str = "亿元") -> str:
+    """A derived amount (sum, conversion, average) as cards, lists and briefings show it."""
+    return format_yi(wan, unit, derived=True)
 
 
 def convert_arrival(

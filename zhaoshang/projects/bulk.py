@@ -233,17 +233,47 @@ def copy_history(
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(head + "id = ANY(%s) ORDER BY id", [stamp, reason, user_id, list(ids)])
-        elif max(ids) - min(ids) + 1 == len(ids):  # SQLite's reserved keys are consecutive
-            cursor.execute(head + "id BETWEEN %s AND %s ORDER BY id",
-                           [stamp, reason, user_id, min(ids), max(ids)])  # fmt: skip
-        else:
-            for k in range(0, len(ids), 5000):
-                part = ids[k : k + 5000]
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(head + f"id IN ({marks}) ORDER BY id",
-                               [stamp, reason, user_id, *part])  # fmt: skip
+        _for_ids(cursor, head, "id", ids, [stamp, reason, user_id], order=True)
+        for field in getattr(historical, "_history_m2m_fields", []):
+            # the sets the rows were created with, held by their creation rows (as a save
+            # followed by setting them would leave them in one "+" row)
+            _copy_m2m_history(cursor, model, historical, field, ids, stamp)
+
+
+def _for_ids(
+    cursor: Any, head: str, key: str, ids: list[int], params: list[Any], *, order: bool = False
+) -> None:
+    """Run `head` (a statement ending in WHERE) for rows whose `key` is one of `ids`."""
+    tail = f" ORDER BY {key}" if order else ""
+    if connection.vendor == "postgresql":
+        cursor.execute(head + f"{key} = ANY(%s)" + tail, [*params, list(ids)])
+    elif max(ids) - min(ids) + 1 == len(ids):  # SQLite's reserved keys are consecutive
+        cursor.execute(head + f"{key} BETWEEN %s AND %s" + tail, [*params, min(ids), max(ids)])
+    else:
+        for k in range(0, len(ids), 5000):
+            part = ids[k : k + 5000]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(head + f"{key} IN ({marks})" + tail, [*params, *part])
+
+
+def _copy_m2m_history(
+    cursor: Any, model: Any, historical: Any, field: Any, ids: list[int], stamp: Any
+) -> None:
+    quote = connection.ops.quote_name
+    m2m_history = getattr(historical, field.name).model
+    through = getattr(model, field.name).through
+    source = quote(field.m2m_column_name())
+    own = {f.column for f in through._meta.concrete_fields}
+    columns = [f.column for f in m2m_history._meta.concrete_fields if f.column in own]
+    listed = ", ".join(quote(c) for c in columns)
+    picked = ", ".join(f"t.{quote(c)}" for c in columns)
+    head = (
+        f"INSERT INTO {quote(m2m_history._meta.db_table)} (history_id, {listed})"
+        f" SELECT h.history_id, {picked} FROM {quote(through._meta.db_table)} t"
+        f" JOIN {quote(historical._meta.db_table)} h ON h.id = t.{source}"
+        f" AND h.history_type = '+' AND h.history_date = %s WHERE t."
+    )
+    _for_ids(cursor, head, source, ids, [stamp])
 
 
 def insert_new_rows(
@@ -283,3 +313,15 @@ def insert_projects(
     for project, pk in zip(projects, pks, strict=True):
         project.pk = pk
     return projects
+
+
+def copy_history_of_created(
+    model: Any, objs: list[Any], *, now: dt.datetime, reason: str, user_id: int | None = None
+) -> None:
+    """`copy_history` for objects just written by `bulk_create` (the demo's): their keys,
+    or, where `ignore_conflicts` returned none, every row of `model` still without history."""
+    ids = [o.pk for o in objs if o.pk is not None]
+    if len(ids) < len(objs):
+        written = model.history.model.objects.values("id")
+        ids = list(model._base_manager.exclude(pk__in=written).values_list("pk", flat=True))
+    copy_history(model, sorted(ids), now=now, reason=reason, user_id=user_id)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
+from zhaoshang.lib.money import plain
 from zhaoshang.projects.models import Project
 
 
@@ -34,6 +36,8 @@ def _show(value: Any, field: Any) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, Decimal):  # a recorded amount: as entered, 23800 not 23800.0000
+        return plain(value)
     return str(value)
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from zhaoshang.lib.money import convert_arrival
+from zhaoshang.lib.money import convert_arrival, plain
 from zhaoshang.lib.names import normalize_project_name
 from zhaoshang.org import access
 from zhaoshang.org.models import Unit, UnitKind
@@ -321,6 +321,8 @@ def _display(value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, (set, list, tuple)):
         return "、".join(sorted(str(v) for v in value))
+    if isinstance(value, Decimal):  # a recorded amount as entered: 23800, not 23800.0000
+        return plain(value)
     return str(value)
 
 

@@ -32,7 +32,7 @@ from zhaoshang.figures.dashboard import list_url
 from zhaoshang.figures.periods import Period
 from zhaoshang.figures.pipeline import pipeline_flows, pipeline_snapshot, reached_in
 from zhaoshang.figures.tally import Tally
-from zhaoshang.lib.money import format_yi, plain, wan_to_yi
+from zhaoshang.lib.money import format_total, format_yi, plain
 from zhaoshang.org import access
 from zhaoshang.org.models import Unit, UnitKind
 from zhaoshang.projects.models import Project
@@ -96,15 +96,13 @@ def _count(n: int, url: str | None = None) -> Fig:
 
 
 def _yi(wan: Decimal, url: str | None = None, unit: str = "亿元") -> Fig:
-    return Fig(format_yi(wan, unit), url)
+    """A derived amount (a sum, a conversion): two decimals in 亿 (DESIGN §7)."""
+    return Fig(format_total(wan, unit), url)
 
 
-def _yi_converted(wan: Decimal, url: str | None = None) -> Fig:
-    """Capital summed across currencies: exact when it is whole 万元 (as CNY inputs are);
-    a sum carrying digits a USD conversion made up is shown to 0.01亿元, marked 约."""
-    if wan == wan.to_integral_value():
-        return _yi(wan, url)
-    return Fig(f"约{plain(wan_to_yi(wan).quantize(Decimal('0.01')))}亿元", url)
+def _recorded(wan: Decimal | None, url: str | None = None) -> Fig:
+    """A recorded amount (one project's 总投资): the digits it was entered with."""
+    return Fig(format_yi(wan), url)
 
 
 def until_words(as_of: dt.date) -> str:
@@ -270,7 +268,7 @@ class BriefingBuilder:
                 named_parts += [
                     Fig(p.name, reverse("project_detail", args=[p.code])),
                     "(",
-                    _yi(p.total_investment or Decimal(0)),
+                    _recorded(p.total_investment),
                     ")",
                 ]
             more = now[stage].count > len(largest)
@@ -292,11 +290,11 @@ class BriefingBuilder:
             return Section("资金到位", ["部分月份缺少美元汇率,到资金额暂未折算。"])
         year_ago = self._capital(_shift_year(self.since), _shift_year(self.as_of))
         self.facts["capital"] = now.as_json()
-        parts: list[Part] = ["实际到资", _yi_converted(now.arrived_cny_wan, self._arrivals())]
+        parts: list[Part] = ["实际到资", _yi(now.arrived_cny_wan, self._arrivals())]
         parts.append(
             compare(now.arrived_cny_wan, year_ago.arrived_cny_wan if year_ago else None, "同比")
         )
-        parts += [",实际利用外资", Fig(f"{plain(now.foreign_usd_wan)}万美元", self._arrivals(True))]
+        parts += [",实际利用外资", _yi(now.foreign_usd_wan, self._arrivals(True), "亿美元")]
         parts.append(
             compare(now.foreign_usd_wan, year_ago.foreign_usd_wan if year_ago else None, "同比")
         )
@@ -312,9 +310,7 @@ class BriefingBuilder:
         parts: list[Part] = []
         for i, p in enumerate(rows):
             m = p.measure
-            done = (
-                _yi_converted(p.actual).text if m.unit == "万元" else f"{plain(p.actual)}{m.unit}"
-            )
+            done = _yi(p.actual).text if m.unit == "万元" else f"{plain(p.actual)}{m.unit}"
             parts += [
                 f"{'' if i else '目标任务方面,'}{m.label}完成",
                 Fig(done),

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from zhaoshang.figures.periods import Period
-from zhaoshang.lib.money import wan_to_yi
+from zhaoshang.lib.money import Derived, wan_to_yi
 from zhaoshang.projects.stages import Stage
 from zhaoshang.reports.tables import Table
 
@@ -52,7 +52,7 @@ def signed_not_landed_table(projects: Any, today: dt.date, title: str) -> Table:
             )
         )
         total += p.total_investment or 0
-    table.total = ["", "", "", "", len(table.rows), wan_to_yi(total)]
+    table.total = ["", "", "", "", len(table.rows), Derived(wan_to_yi(total))]
     return table
 
 
@@ -96,7 +96,7 @@ def expected_arrivals_table(projects: Any, period: Period, title: str) -> Table:
                     None,
                 )
             )
-        table.rows.append((f"{unit.name}小计", ["", "", "", wan_to_yi(subtotal)], None))
+        table.rows.append((f"{unit.name}小计", ["", "", "", Derived(wan_to_yi(subtotal))], None))
         total += subtotal
-    table.total = ["", "", "", wan_to_yi(total)]
+    table.total = ["", "", "", Derived(wan_to_yi(total))]
     return table

@@ -13,7 +13,7 @@ from zhaoshang.figures.breakdowns import snapshot_breakdown
 from zhaoshang.figures.dashboard import largest_projects, list_url
 from zhaoshang.figures.pipeline import pipeline_flows, pipeline_snapshot
 from zhaoshang.figures.tally import Snapshot
-from zhaoshang.lib.money import wan_to_yi
+from zhaoshang.lib.money import Derived, wan_to_yi
 from zhaoshang.org.models import Unit
 
 BUCKET_GROUPS = [
@@ -48,7 +48,7 @@ def _snapshot_cells(s: Snapshot) -> list[Any]:
     cells: list[Any] = []
     for bucket, _ in BUCKET_GROUPS:
         t = s.total if bucket == "total" else s.bucket(bucket)
-        cells += [t.count, wan_to_yi(t.amount_wan)]
+        cells += [t.count, Derived(wan_to_yi(t.amount_wan))]
     return cells
 
 
@@ -101,10 +101,10 @@ def month_flow_table(*, projects: Any, scope: Unit, year: int, today: dt.date) -
         flows = pipeline_flows(projects=projects, start=start, end=end)
         cells: list[Any] = []
         for stage, _ in FLOW_GROUPS:
-            cells += [flows[stage].count, wan_to_yi(flows[stage].amount_wan)]
+            cells += [flows[stage].count, Derived(wan_to_yi(flows[stage].amount_wan))]
         sums = [a + Decimal(b) for a, b in zip(sums, cells, strict=True)]
         table.rows.append((f"{month}月", cells, None))
-    table.total = [int(v) if i % 2 == 0 else v for i, v in enumerate(sums)]
+    table.total = [int(v) if i % 2 == 0 else Derived(v) for i, v in enumerate(sums)]
     return table
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -50,6 +50,9 @@ def target_grid(request: HttpRequest) -> HttpResponse:
     period, period_error = _period(request)
     units = grid_units(scope)
     errors: list[str] = [period_error] if period_error else []
+    settable = [u for u in units if may_set_targets(request.user, u)]  # type: ignore[arg-type]
+    if request.method == "POST" and not settable:
+        raise PermissionDenied(f"无权设置{scope.name}的目标任务")
     if request.method == "POST" and not period_error:
         if request.FILES.get("sheet"):
             errors = _import(request, period, scope)
@@ -64,12 +67,12 @@ def target_grid(request: HttpRequest) -> HttpResponse:
     rows = []
     for u in units:
         cells = [(m, progress.get((u.pk, m.code))) for m in MEASURES.values()]
-        rows.append((u, may_set_targets(request.user, u), cells))  # type: ignore[arg-type]
+        rows.append((u, u in settable, cells))
     return render(request, "targets/grid.html", {
         "rows": rows, "measures": list(MEASURES.values()), "period": period,
         "spec": period_spec(period), "scope": scope, "choices": choices, "errors": errors,
         "elapsed_pct": round(100 * elapsed_days(period, today) / total_days(period), 1),
-        "posted": request.POST if errors else {},
+        "posted": request.POST if errors else {}, "can_set": bool(settable),
     })  # fmt: skip
 
 

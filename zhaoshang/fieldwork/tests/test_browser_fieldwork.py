@@ -65,7 +65,7 @@ def test_an_event_with_three_signings_moves_them_to_signed(browser, live_server,
         page.locator("#id_amount").fill(amount)
         page.get_by_role("button", name="添加并登记签约").click()
         page.wait_for_load_state()
-    assert page.locator("#event-totals").inner_text() == "合计3个项目,总投资额238亿元。"
+    assert page.locator("#event-totals").inner_text() == "合计3个项目,总投资额238.00亿元。"
     assert page.locator("#roster tbody tr").count() == 3
     assert page.locator("#landed").inner_text() == "0个(0.0%)"  # a zero rate is shown, not hidden
     s.shot("event-roster")

@@ -140,7 +140,7 @@ def test_an_event_page_adds_signings_and_shows_its_totals(client, units, owner, 
         )
         assert response.status_code == 302
     page = text(client.get(f"/events/{event.pk}/"))
-    assert "合计3个项目,总投资额238亿元" in page
+    assert "合计3个项目,总投资额238.00亿元" in page
     for project in projects:
         project.refresh_from_db()
         assert (project.stage, project.signed_on) == ("signed", dt.date(2017, 2, 5))

@@ -251,9 +251,9 @@ def test_the_briefing_the_lists_the_kanban_and_the_roster_count_six(units, owner
     for p in Project.objects.all():
         event_sign(event=event, project=p, sign_kind="contract", actor=None)
     text = briefing_build(user=None, unit=units.changle, as_of=AS_OF).text
-    assert "其中落地项目6个、总投资60亿元" in text
-    assert "新落地项目6个、总投资60亿元" in text
-    assert "实际到资0.6亿元" in text
+    assert "其中落地项目6个、总投资60.00亿元" in text
+    assert "新落地项目6个、总投资60.00亿元" in text
+    assert "实际到资0.60亿元" in text
     f = event_fulfilment(event, AS_OF)
     assert (f.projects, f.amount_wan, f.landed) == (6, Decimal("600000"), 6)
     client.force_login(owner)
@@ -263,7 +263,7 @@ def test_the_briefing_the_lists_the_kanban_and_the_roster_count_six(units, owner
     landed = next(c for c in board.context["columns"] if c["stage"] == "landed")
     assert (landed["count"], landed["amount"]) == SIX
     detail = client.get(f"/projects/{parent.code}/").content.decode()
-    assert "项目群" in detail and "子项目6个" in detail and "合计总投资60亿元" in detail
+    assert "项目群" in detail and "子项目6个" in detail and "合计总投资60.00亿元" in detail
 
 
 def test_signed_not_landed_lists_the_children(units):

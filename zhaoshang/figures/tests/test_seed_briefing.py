@@ -127,4 +127,4 @@ def test_seed_001_from_the_command_line(changle_2017, capsys):
     }
     assert main(["snapshot", "--as-of", "2017-07-31", "--unit", "350112"]) == 0
     text = capsys.readouterr().out
-    assert "长乐区 截至2017年7月31日" in text and "1947.6亿元" in text and "769.01亿元" in text
+    assert "长乐区 截至2017年7月31日" in text and "1947.60亿元" in text and "769.01亿元" in text

@@ -26,7 +26,7 @@ def test_editing_one_field_shows_exactly_that_change(browser, live_server, owner
     rows = page.locator("#changes tbody tr").all()
     cells = [[c.inner_text() for c in r.locator("td").all()] for r in rows]
     edits = [c[2:5] for c in cells if c[2] != "登记"]
-    assert edits == [["总投资(万元)", "300000.0000", "320000.0000"]]
+    assert edits == [["总投资(万元)", "300000", "320000"]]
     after = Project.objects.filter(pk=project.pk).values().get()
     assert {k for k in before if before[k] != after[k]} == {
         "total_investment",

@@ -106,9 +106,7 @@ def test_changing_only_the_total_changes_only_the_total(
     latest = [
         c for c in history.project_changes(filled) if c.when == filled.history.latest().history_date
     ]
-    assert [(c.field, c.before, c.after) for c in latest] == [
-        ("总投资(万元)", "300000.0000", "320000.0000")
-    ]
+    assert [(c.field, c.before, c.after) for c in latest] == [("总投资(万元)", "300000", "320000")]
 
 
 def test_two_pages_saving_different_fields_both_keep_their_change(
@@ -205,7 +203,7 @@ def test_api_stale_write_is_refused_with_both_values(
             "field": "total_investment",
             "label": "总投资(万元)",
             "yours": "320000",
-            "theirs": "310000.0000",
+            "theirs": "310000",
         }
     ]
     assert body["version"] == filled.version + 1

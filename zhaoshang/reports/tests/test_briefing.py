@@ -24,7 +24,7 @@ from zhaoshang.reports.briefing import briefing_build, previous_window
 from zhaoshang.targets.services import TargetValue, targets_set
 
 SEED_001 = (
-    "截至7月份,我区共对接洽谈项目247个、总投资1947.6亿元,其中落地项目105个、总投资756.2亿元,"
+    "截至7月份,我区共对接洽谈项目247个、总投资1947.60亿元,其中落地项目105个、总投资756.20亿元,"
     "线索项目126个、总投资769.01亿元,已签约项目16个、总投资422.39亿元。"
 )
 
@@ -79,7 +79,7 @@ def test_the_voice_follows_the_units_level(units):
     assert (
         briefing_build(user=None, unit=units.minhou, as_of=as_of)
         .sections[0]
-        .text.startswith("截至1月份,我县共对接洽谈项目1个、总投资50亿元")
+        .text.startswith("截至1月份,我县共对接洽谈项目1个、总投资50.00亿元")
     )
     assert (
         "截至1月20日,我市"
@@ -171,14 +171,14 @@ def test_the_briefing_tells_flows_capital_targets_rank_and_field_work(units, own
     text = b.text
     # The landed project counts as signed too (it reached 签约 or later in the period).
     assert (
-        "今年以来,新签约项目4个、总投资85亿元,同比增加3个;新落地项目1个、总投资25亿元;"
+        "今年以来,新签约项目4个、总投资85.00亿元,同比增加3个;新落地项目1个、总投资25.00亿元;"
         "新开工项目0个。"
     ) in text
     assert (
         "其中,高端精品冷轧项目(30亿元)、空港保税物流园(25亿元)、纵腾跨境电商赋能中心(20亿元)"
         "等项目相继签约,空港保税物流园(25亿元)落地。"
     ) in text
-    assert "实际到资1.2亿元,同比增长50%,实际利用外资0万美元。" in text
+    assert "实际到资1.20亿元,同比增长50%,实际利用外资0.00亿美元。" in text
     assert "签约项目数完成4个,完成2022年第1季度目标的66.7%(序时进度100.0%)" in text
     assert "在“开门红”阶段考评中,我区总分100.00分,在2个参评单位中位列第一名。" in text
     assert "外出招商1次(其中主要领导带队1次),拜访企业0家次,接待客商来访考察1批次。" in text

@@ -49,7 +49,7 @@ def test_a_briefing_figure_opens_its_projects_and_a_ranking_is_shown(
     s.sign_in(city_admin.username)
     page = s.go("/briefing/?unit=350112&as_of=2022-03-31")
     first = page.locator("#briefing p.briefing-para").first.inner_text()
-    assert first.startswith("截至3月份,我区共对接洽谈项目3个、总投资57亿元")
+    assert first.startswith("截至3月份,我区共对接洽谈项目3个、总投资57.00亿元")
     s.shot("briefing")
     page.locator("#briefing a.fig", has_text="3个").first.click()
     page.wait_for_load_state()

@@ -83,7 +83,7 @@ def test_officer_records_a_project_from_lead_to_landing(
     s.go("/")
     assert figure(page, "项目总数") == 2 and figure(page, "期间落地") == 1
     assert figure(page, "期间签约") == 1
-    assert "0.120025亿元" in page.locator("#capital-arrived").inner_text()
+    assert "0.12亿元" in page.locator("#capital-arrived").inner_text()
     s.go("/kanban/")
     landed = page.locator('.kanban-col[data-stage="landed"] [data-count]')
     assert landed.inner_text() == "1"

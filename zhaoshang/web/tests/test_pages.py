@@ -82,8 +82,8 @@ def test_every_dashboard_figure_opens_the_projects_behind_it(client, owner, two_
 def test_dashboard_numbers(client, owner, two_districts):
     signed_in(client, owner)
     html = client.get("/?period=year&year=2022").content.decode()
-    # Snapshot at the end of 2022 (today is later): 2 projects, 4.23456亿元; flows in 2022.
-    assert "4.23456亿元" in html
+    # Snapshot at the end of 2022 (today is later): 2 projects, 4.23亿元 (a sum); flows in 2022.
+    assert "4.23亿元" in html
     flows = re.findall(r'期间(\S+)项目</div><div class="value">(\d+)', html)
     assert dict(flows) == {"签约": "2", "落地": "1", "开工": "0", "投产": "0"}
 
@@ -97,7 +97,7 @@ def test_project_list_filters_and_totals(client, owner, two_districts):
     signed_in(client, owner)
     html = client.get("/projects/?q=神州优车").content.decode()
     assert "长乐滨海新城项目" in html and "长乐数据中心项目" not in html
-    assert 'id="totals">共 <strong>1</strong> 个项目,总投资 <strong>3亿元</strong>' in html
+    assert 'id="totals">共 <strong>1</strong> 个项目,总投资 <strong>3.00亿元</strong>' in html
     html = client.get("/projects/?stage=signed").content.decode()
     assert "长乐数据中心项目" in html and "长乐滨海新城项目" not in html
 
@@ -203,7 +203,7 @@ def test_stage_move_page_asks_to_confirm_out_of_order_dates(client, owner, two_d
 def test_kanban_totals_cover_the_whole_filtered_set(client, owner, two_districts):
     signed_in(client, owner)
     html = client.get("/kanban/").content.decode()
-    assert re.search(r'data-stage="signed".*?<span data-count>1</span>个 · 1.23456亿元', html, re.S)
+    assert re.search(r'data-stage="signed".*?<span data-count>1</span>个 · 1.23亿元', html, re.S)
     response = client.post(
         "/kanban/move/",
         {"code": two_districts[0].code, "stage": "landed", "effective_on": "2022-06-30"},
