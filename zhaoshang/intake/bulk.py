@@ -36,6 +36,7 @@ from zhaoshang.projects.services import (
     derived_dates,
     effective_date_problem,
     history_out_of_order,
+    import_moves,
     project_code,
     save_with_sets,
     spans_until,
@@ -222,11 +223,7 @@ def history_of(events: list[tuple[dt.date, str, str]], source: str) -> list[dict
     first_on, first_stage, first_kind = events[0]
     entries: list[dict[str, Any]] = [{"seq": 1, "stage": first_stage, "sign_kind": first_kind,
                 "effective_on": first_on, "out_of_order": False, "note": ""}]  # fmt: skip
-    for day, stage, kind in events[1:]:
-        if any(e["stage"] == stage for e in entries):
-            continue  # already in the history
-        if entries[-1]["stage"] == Stage.DROPPED:
-            break
+    for day, stage, kind in import_moves([(first_on, 1, first_stage)], events[1:]):
         seq = len(entries) + 1
         history = [(e["effective_on"], e["seq"], e["stage"]) for e in entries]
         flagged = history_out_of_order([*history, (day, seq, stage)])

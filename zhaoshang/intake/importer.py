@@ -79,6 +79,7 @@ from zhaoshang.projects.services import (
     EDITABLE_FIELDS,
     capital_arrival_record,
     code_prefix_for,
+    import_moves,
     project_move_to_stage,
     project_revive,
     project_save,
@@ -726,13 +727,10 @@ class SheetImporter:
 
     def _move(self, project: Project, events: list[tuple[dt.date, str, str]]) -> bool:
         moved = False
-        for day, stage, kind in events:
-            known = project.stage_entries.filter(in_effect=True, stage=stage)
-            if known.exists():
-                continue  # already in the history (re-import, or recorded by hand)
+        history = project.stage_entries.filter(in_effect=True)
+        recorded = list(history.values_list("effective_on", "seq", "stage"))
+        for day, stage, kind in import_moves(recorded, events):
             project.refresh_from_db()
-            if project.stage == Stage.DROPPED:
-                break
             note = "导入:表中标为终止" if stage == Stage.DROPPED else ""
             project_move_to_stage(project=project, stage=stage, sign_kind=kind, effective_on=day,
                                   actor=self.actor, source=self.source, note=note,

@@ -110,6 +110,25 @@ def history_out_of_order(entries: list[tuple[dt.date, int, str]]) -> bool:
 _out_of_order = history_out_of_order
 
 
+def import_moves(
+    history: list[tuple[dt.date, int, str]], events: list[tuple[dt.date, str, str]]
+) -> list[tuple[dt.date, str, str]]:
+    """The moves an import records for a sheet's `events` (date, stage, sign kind) over a
+    project's entries in effect (date, seq, stage): a stage already in the history is left
+    as it is; once the project stands at 终止 (its latest entry by date and seq) nothing more
+    is recorded. The one rule for the import's services path (`SheetImporter._move`) and
+    its fast path (`intake.bulk.history_of`)."""
+    rows, moves = list(history), []
+    for day, stage, kind in events:
+        if any(s == stage for _, _, s in rows):
+            continue
+        if rows and max(rows)[2] == Stage.DROPPED:
+            break
+        rows.append((day, max((seq for _, seq, _ in rows), default=0) + 1, stage))
+        moves.append((day, stage, kind))
+    return moves
+
+
 def spans_until(dates: list[dt.date]) -> list[dt.date | None]:
     """Where the span of each entry in effect ends, the entries ordered by (effective date,
     seq): at the next one's date; the last one is open. The one rule for the services

@@ -305,3 +305,18 @@ def test_evidence_over_the_size_limit_is_refused(project, owner, settings):
             evidence=SimpleUploadedFile("回单.pdf", b"0" * (1024 * 1024 + 1)),
         )
     assert db_state() == before
+
+
+def test_an_import_records_only_new_stages_and_nothing_once_the_project_stands_dropped():
+    from zhaoshang.projects.services import import_moves
+    from zhaoshang.projects.stages import Stage
+
+    d = dt.date
+    history = [(d(2020, 1, 1), 1, Stage.LEAD), (d(2021, 1, 1), 2, Stage.SIGNED)]
+    again = [(d(2021, 3, 1), Stage.SIGNED, "contract"), (d(2022, 5, 18), Stage.LANDED, "")]
+    assert import_moves(history, again) == again[1:]  # 签约 already recorded
+    dropped = [(d(2021, 6, 1), Stage.DROPPED, ""), (d(2022, 1, 1), Stage.LANDED, "")]
+    assert import_moves(history, dropped) == dropped[:1]  # nothing after 终止
+    # A 终止 dated before the latest entry leaves the project at 签约: the move after it counts.
+    early = [(d(2020, 6, 1), Stage.DROPPED, ""), (d(2022, 1, 1), Stage.LANDED, "")]
+    assert import_moves(history, early) == early
